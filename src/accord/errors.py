@@ -1,0 +1,80 @@
+"""One exception tree for Accord. Each class knows its HTTP status and CLI exit code.
+
+    AccordError                    500 / exit 1   unexpected failure
+    ├── BadInput                   422 / exit 2   input a user can fix
+    │   ├── DatasetInvalid         422 / exit 2   a dataset with problems (file:row:column list)
+    │   └── MissingData            422 / exit 2   a job needs a table the dataset does not have
+    ├── NotFound                   404 / exit 2   an id that does not exist
+    ├── Conflict                   409 / exit 1   e.g. capacity already taken by someone else
+    ├── NotAuthenticated           401 / exit 1
+    ├── Forbidden                  403 / exit 1
+    └── NoData                     409 / exit 1   the database holds no dataset yet
+
+The API renders every one as ``{"error": {"code", "message", "details"}}``.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+
+class AccordError(Exception):
+    status = 500
+    exit_code = 1
+    code = "internal_error"
+
+    def __init__(self, message: str, details: list[Any] | None = None) -> None:
+        super().__init__(message)
+        self.message = message
+        self.details: list[Any] = list(details or [])
+
+    def to_json(self) -> dict[str, Any]:
+        return {"error": {"code": self.code, "message": self.message, "details": self.details}}
+
+
+class BadInput(AccordError):
+    status = 422
+    exit_code = 2
+    code = "bad_input"
+
+
+class DatasetInvalid(BadInput):
+    code = "dataset_invalid"
+
+    def __init__(self, problems: list[str], warnings: list[str] | None = None) -> None:
+        count = len(problems)
+        super().__init__(
+            f"the dataset has {count} problem{'s' if count != 1 else ''}", details=problems
+        )
+        self.problems = problems
+        self.warnings = list(warnings or [])
+
+
+class MissingData(BadInput):
+    code = "missing_data"
+
+
+class NotFound(AccordError):
+    status = 404
+    exit_code = 2
+    code = "not_found"
+
+
+class Conflict(AccordError):
+    status = 409
+    code = "conflict"
+
+
+class NotAuthenticated(AccordError):
+    status = 401
+    code = "not_authenticated"
+
+
+class Forbidden(AccordError):
+    status = 403
+    code = "forbidden"
+
+
+class NoData(AccordError):
+    status = 409
+    code = "no_data"
