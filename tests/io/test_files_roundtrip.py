@@ -2,7 +2,6 @@
 
 import datetime as dt
 import zipfile
-from pathlib import Path
 
 import pytest
 from hypothesis import HealthCheck, given, settings
