@@ -1,0 +1,38 @@
+"""The application: JSON API under /api/v1 and the pages, on the same services."""
+
+from __future__ import annotations
+
+from fastapi import FastAPI
+from fastapi.staticfiles import StaticFiles
+
+from accord import __version__
+from accord.api import datasets, health
+from accord.api.errors import install_error_handlers
+from accord.config import Settings
+from accord.services.company import CompanyStore
+from accord.services.runtime import open_database
+from accord.storage.database import Database
+from accord.web import pages
+from accord.web.render import STATIC_DIR
+
+
+def create_app(settings: Settings, db: Database | None = None) -> FastAPI:
+    """Build the app for ``settings``; the database is migrated before it serves."""
+    database = db or open_database(settings)
+    app = FastAPI(
+        title="Accord",
+        version=__version__,
+        summary="Keeps what Sales sells in step with what Operations can deliver.",
+        openapi_url="/api/v1/openapi.json",
+        docs_url="/docs",
+        redoc_url=None,
+    )
+    app.state.settings = settings
+    app.state.db = database
+    app.state.companies = CompanyStore(database, settings.horizon_days)
+    install_error_handlers(app)
+    app.include_router(health.router, prefix="/api/v1")
+    app.include_router(datasets.router, prefix="/api/v1")
+    app.include_router(pages.router)
+    app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
+    return app

@@ -1,0 +1,74 @@
+"""One error shape for the API, one error page for the web: whatever went wrong.
+
+``{"error": {"code": "...", "message": "...", "details": [...]}}`` with the status of the
+error class; unexpected failures are logged and answered 500 without a traceback.
+"""
+
+from __future__ import annotations
+
+import logging
+
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse, Response
+from starlette.exceptions import HTTPException
+
+from accord.errors import AccordError, BadInput
+from accord.web.render import render_error
+
+log = logging.getLogger("accord.api")
+
+_HTTP_CODES = {
+    400: "bad_request",
+    401: "not_authenticated",
+    403: "forbidden",
+    404: "not_found",
+    405: "method_not_allowed",
+    409: "conflict",
+    413: "too_large",
+    422: "bad_input",
+}
+
+
+def _wants_json(request: Request) -> bool:
+    return request.url.path.startswith("/api/") or "text/html" not in request.headers.get(
+        "accept", ""
+    )
+
+
+def _respond(
+    request: Request, status: int, code: str, message: str, details: list[object]
+) -> Response:
+    if _wants_json(request):
+        body = {"error": {"code": code, "message": message, "details": details}}
+        return JSONResponse(body, status_code=status)
+    return render_error(request, status, message, [str(d) for d in details])
+
+
+def install_error_handlers(app: FastAPI) -> None:
+    @app.exception_handler(AccordError)
+    async def accord_error(request: Request, exc: AccordError) -> Response:
+        if exc.status >= 500:
+            log.exception("internal error", exc_info=exc)
+        return _respond(request, exc.status, exc.code, exc.message, exc.details)
+
+    @app.exception_handler(RequestValidationError)
+    async def validation_error(request: Request, exc: RequestValidationError) -> Response:
+        details: list[object] = [
+            {
+                "location": ".".join(str(part) for part in e.get("loc", ())),
+                "message": e.get("msg", ""),
+            }
+            for e in exc.errors()
+        ]
+        return _respond(request, 422, BadInput.code, "the request is not valid", details)
+
+    @app.exception_handler(HTTPException)
+    async def http_error(request: Request, exc: HTTPException) -> Response:
+        code = _HTTP_CODES.get(exc.status_code, "http_error")
+        return _respond(request, exc.status_code, code, str(exc.detail), [])
+
+    @app.exception_handler(Exception)
+    async def unexpected(request: Request, exc: Exception) -> Response:
+        log.exception("unexpected error on %s %s", request.method, request.url.path)
+        return _respond(request, 500, "internal_error", "an unexpected error occurred", [])

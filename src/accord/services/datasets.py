@@ -1,0 +1,110 @@
+"""Use cases on whole datasets: validate a file, import it, export the stored one.
+
+An import is all or nothing: the rows are checked completely before the database is
+touched, then replaced inside one transaction.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from accord.domain.dataset import Dataset
+from accord.errors import NoData
+from accord.io.files import read_dataset, write_dataset
+from accord.storage.database import Database
+
+Progress = Callable[[str, int, int], None]
+
+
+@dataclass(frozen=True)
+class ValidationReport:
+    path: str
+    counts: dict[str, int]
+    warnings: list[str] = field(default_factory=list)
+
+    def to_json(self) -> dict[str, object]:
+        return {"path": self.path, "valid": True, "counts": self.counts, "warnings": self.warnings}
+
+
+@dataclass(frozen=True)
+class ImportReport:
+    path: str
+    version: int
+    counts: dict[str, int]
+    warnings: list[str]
+    read_seconds: float
+    write_seconds: float
+
+    def to_json(self) -> dict[str, object]:
+        return {
+            "path": self.path,
+            "version": self.version,
+            "counts": self.counts,
+            "warnings": self.warnings,
+            "read_seconds": round(self.read_seconds, 3),
+            "write_seconds": round(self.write_seconds, 3),
+        }
+
+
+@dataclass(frozen=True)
+class ExportReport:
+    path: str
+    version: int
+    counts: dict[str, int]
+
+    def to_json(self) -> dict[str, object]:
+        return {"path": self.path, "version": self.version, "counts": self.counts}
+
+
+def _present(dataset: Dataset) -> dict[str, int]:
+    return {name: n for name, n in dataset.counts().items() if n}
+
+
+def validate_path(path: Path) -> ValidationReport:
+    """Check a dataset without loading it; raises ``DatasetInvalid`` with every problem."""
+    dataset = read_dataset(path)
+    return ValidationReport(str(path), _present(dataset), list(dataset.warnings))
+
+
+def store_dataset(
+    db: Database, dataset: Dataset, source: str, progress: Progress | None = None
+) -> int:
+    """Replace the stored dataset with ``dataset`` in one transaction; the new version."""
+    with db.unit_of_work(write=True) as uow:
+        version = uow.replace_dataset(dataset, source, progress)
+        uow.commit()
+    return version
+
+
+def import_path(db: Database, path: Path, progress: Progress | None = None) -> ImportReport:
+    started = time.perf_counter()
+    dataset = read_dataset(path)
+    read_done = time.perf_counter()
+    version = store_dataset(db, dataset, str(path), progress)
+    return ImportReport(
+        str(path),
+        version,
+        _present(dataset),
+        list(dataset.warnings),
+        read_done - started,
+        time.perf_counter() - read_done,
+    )
+
+
+def load_stored(db: Database) -> tuple[Dataset, int]:
+    """The stored dataset and its version; ``NoData`` when nothing was imported yet."""
+    with db.unit_of_work() as uow:
+        version = uow.current_version()
+        dataset = uow.load_dataset() if version is not None else None
+    if dataset is None or version is None:
+        raise NoData("the database holds no dataset yet: run `accord import PATH` or `accord demo`")
+    return dataset, version
+
+
+def export_to(db: Database, path: Path) -> ExportReport:
+    dataset, version = load_stored(db)
+    write_dataset(dataset, path)
+    return ExportReport(str(path), version, _present(dataset))
