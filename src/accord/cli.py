@@ -30,7 +30,7 @@ app = typer.Typer(
     pretty_exceptions_enable=False,
 )
 out = Console(highlight=False)
-err = Console(stderr=True, highlight=False)
+err = Console(stderr=True, highlight=False, soft_wrap=True)
 
 JsonOpt = Annotated[bool, typer.Option("--json", help="Machine-readable JSON on stdout.")]
 DataOpt = Annotated[
@@ -88,6 +88,17 @@ def _progress(enabled: bool) -> Iterator[Callable[[str, int, int], None]]:
     """A progress callback ``(label, done, total)`` drawn as bars on stderr."""
     if not enabled:
         yield lambda label, done, total: None
+        return
+    if not err.is_terminal:
+        # Logs and pipes get one plain line per stage instead of redrawn bars.
+        started: set[str] = set()
+
+        def log_line(label: str, done: int, total: int) -> None:
+            if label not in started:
+                started.add(label)
+                err.print(f"{label}: {total:,} rows", markup=False, highlight=False)
+
+        yield log_line
         return
     bars = Progress(
         TextColumn("{task.description:<22}"),

@@ -1,0 +1,8 @@
+"""The database: the only package that knows there is one.
+
+- ``engine``         ``make_engine(url)``: SQLite (WAL, foreign keys) or PostgreSQL
+- ``tables``         the SQLAlchemy Core schema (one stable file)
+- ``migrate``        ``upgrade(engine)``: Alembic migrations to head, safe to call at start-up
+- ``repository``     rows <-> domain objects: ``replace_dataset``, ``load_dataset``
+- ``unit_of_work``   ``UnitOfWork``: one transaction, rolled back unless committed
+"""
