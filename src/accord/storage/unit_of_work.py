@@ -1,0 +1,81 @@
+"""Unit of work: one connection, one transaction, rolled back unless committed.
+
+with UnitOfWork(engine, write=True) as uow:
+    version = uow.replace_dataset(dataset, source="upload.xlsx")
+    uow.commit()
+"""
+
+from __future__ import annotations
+
+from types import TracebackType
+from typing import Self
+
+from sqlalchemy import Connection, Engine
+
+from accord.domain.dataset import Dataset
+from accord.storage import repository
+from accord.storage.engine import BEGIN_MODE
+
+
+class UnitOfWork:
+    """A transaction on ``engine`` with the repository functions bound to it.
+
+    ``write=True`` on SQLite takes the database write lock at the start (BEGIN IMMEDIATE),
+    so a job that reads and then writes waits for other writers instead of failing; use it
+    for every job that writes. Without it the work reads one consistent snapshot (SQLite WAL,
+    PostgreSQL REPEATABLE READ) and never waits for writers.
+    """
+
+    def __init__(self, engine: Engine, *, write: bool = False) -> None:
+        self._engine = engine
+        self._write = write
+        self._conn: Connection | None = None
+
+    def __enter__(self) -> Self:
+        conn = self._engine.connect()
+        if self._write:
+            conn.execution_options(**{BEGIN_MODE: "IMMEDIATE"})
+        elif conn.dialect.name == "postgresql":
+            # Every read sees one snapshot, as SQLite's WAL gives anyway: no half-imported mix.
+            conn.execution_options(isolation_level="REPEATABLE READ")
+        conn.begin()
+        self._conn = conn
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        conn, self._conn = self.connection, None
+        try:
+            conn.rollback()  # a no-op after commit()
+        finally:
+            conn.close()
+
+    @property
+    def connection(self) -> Connection:
+        if self._conn is None:
+            raise RuntimeError("the unit of work is not open: use it in a with block")
+        return self._conn
+
+    def commit(self) -> None:
+        self.connection.commit()
+
+    def rollback(self) -> None:
+        self.connection.rollback()
+
+    def replace_dataset(
+        self, dataset: Dataset, source: str, progress: repository.Progress | None = None
+    ) -> int:
+        return repository.replace_dataset(self.connection, dataset, source, progress)
+
+    def load_dataset(self) -> Dataset | None:
+        return repository.load_dataset(self.connection)
+
+    def current_version(self) -> int | None:
+        return repository.current_version(self.connection)
+
+    def dataset_info(self) -> repository.DatasetInfo | None:
+        return repository.dataset_info(self.connection)
