@@ -27,7 +27,7 @@ EXPECTED_PROBLEMS = [
 def raw(name: str, text: str, label: str | None = None) -> RawTable:
     lines = [line.split(",") for line in text.strip().splitlines()]
     rows = [(number, cells) for number, cells in enumerate(lines[1:], start=2)]
-    return RawTable(name, label or f"{name}.csv", lines[0], rows)
+    return RawTable.numbered(name, label or f"{name}.csv", lines[0], rows)
 
 
 PRODUCTS = raw("products", "sku,unit_price,material_cost\nPUMP-200,120,40\nVALVE-10,20,5")
@@ -151,7 +151,7 @@ def test_quota_periods_and_families_are_checked():
 
 
 def test_duplicate_header_and_extra_cells_are_reported():
-    table = RawTable(
+    table = RawTable.numbered(
         "products",
         "products.csv",
         ["sku", "unit_price", "material_cost", "SKU"],

@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime as dt
 import math
 from collections.abc import Callable
+from functools import lru_cache
 from typing import Any
 
 from accord.domain.dataset import Column, Kind
@@ -48,6 +49,7 @@ def parse_integer(text: str) -> int:
     return int(value)
 
 
+@lru_cache(maxsize=1 << 16)  # a dataset repeats few distinct dates over millions of rows
 def parse_date(text: str) -> dt.date:
     if len(text) != 10 or text[4] != "-" or text[7] != "-":
         raise CellError(f"not a date (YYYY-MM-DD): {text!r}")

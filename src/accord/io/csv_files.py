@@ -1,13 +1,16 @@
-"""Datasets as a folder of CSV files (or a .zip of them): one file per table."""
+"""Datasets as a folder of CSV files (or a .zip of them): one file per table.
+
+Tables are read one at a time as the validator asks for them, so only one file's text is
+held at once.
+"""
 
 from __future__ import annotations
 
 import csv
 import io
 import zipfile
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
-from typing import IO
 
 from accord.domain.dataset import TABLES, Dataset
 from accord.io.cells import format_cell
@@ -15,56 +18,62 @@ from accord.io.columns import export_columns
 from accord.io.validate import RawTable
 
 
-def _rows(stream: IO[str]) -> tuple[list[str], Iterator[tuple[int, list[str]]]]:
-    reader = csv.reader(stream)
+def parse_csv(name: str, label: str, text: str) -> RawTable:
+    reader = csv.reader(io.StringIO(text, newline=""))
     header = [h.strip() for h in next(reader, [])]
+    rows = list(reader)
+    if reader.line_num == len(rows) + 1:
+        lines: range | list[int] = range(2, len(rows) + 2)
+    else:
+        # A quoted cell spans lines: count physical lines so rows are named as a user sees.
+        reader = csv.reader(io.StringIO(text, newline=""))
+        next(reader)
+        numbered = [(reader.line_num, cells) for cells in reader]
+        lines = [n for n, _ in numbered]
+    if not all(map(any, rows)):  # blank lines are not rows
+        kept = [(n, r) for n, r in zip(lines, rows, strict=True) if any(c.strip() for c in r)]
+        return RawTable.numbered(name, label, header, kept)
+    return RawTable(name, label, header, rows, lines)
 
-    def rows() -> Iterator[tuple[int, list[str]]]:
-        for cells in reader:
-            stripped = [c.strip() for c in cells]
-            if any(stripped):  # blank lines are not rows
-                # reader.line_num counts physical lines, so a quoted newline keeps rows true.
-                yield reader.line_num, stripped
 
-    return header, rows()
-
-
-def read_csv_folder(folder: Path) -> tuple[list[RawTable], list[str]]:
-    """The tables of a CSV folder, and warnings for files that are not tables."""
-    tables: list[RawTable] = []
+def _table_files(names: list[str]) -> tuple[list[tuple[str, str]], list[str]]:
+    """(table, file name) for each table file, and warnings for the others."""
+    tables: list[tuple[str, str]] = []
     warnings: list[str] = []
-    for path in sorted(folder.iterdir()):
-        if path.name.startswith("."):
+    for file_name in sorted(names):
+        base = file_name.rsplit("/", 1)[-1]
+        if not base or base.startswith(".") or file_name.startswith("__MACOSX"):
             continue
-        name = path.stem.lower()
-        if path.suffix.lower() != ".csv" or name not in TABLES:
-            warnings.append(f"{path.name}: not a table of the dataset; ignored")
+        stem, _, suffix = base.rpartition(".")
+        if suffix.lower() != "csv" or stem.lower() not in TABLES:
+            warnings.append(f"{file_name}: not a table of the dataset; ignored")
             continue
-        # Read whole: files are closed before validation runs.
-        text = path.read_text(encoding="utf-8-sig")
-        header, rows = _rows(io.StringIO(text, newline=""))
-        tables.append(RawTable(name, path.name, header, list(rows)))
+        tables.append((stem.lower(), file_name))
     return tables, warnings
 
 
-def read_csv_zip(path: Path) -> tuple[list[RawTable], list[str]]:
-    tables: list[RawTable] = []
-    warnings: list[str] = []
+def _lazy(tables: list[tuple[str, str]], read: Callable[[str], str]) -> Iterator[RawTable]:
+    for name, file_name in tables:
+        yield parse_csv(name, file_name.rsplit("/", 1)[-1], read(file_name))
+
+
+def read_csv_folder(folder: Path) -> tuple[Iterator[RawTable], list[str]]:
+    """The tables of a CSV folder (read lazily), and warnings for files that are not tables."""
+    files = [p.name for p in folder.iterdir() if not p.is_dir()]
+    tables, warnings = _table_files(files)
+    return _lazy(tables, lambda n: (folder / n).read_text(encoding="utf-8-sig")), warnings
+
+
+def read_csv_zip(path: Path) -> tuple[Iterator[RawTable], list[str]]:
     with zipfile.ZipFile(path) as archive:
-        for info in sorted(archive.infolist(), key=lambda i: i.filename):
-            if info.is_dir():
-                continue
-            base = Path(info.filename).name
-            if base.startswith(".") or info.filename.startswith("__MACOSX"):
-                continue
-            stem = Path(base).stem.lower()
-            if Path(base).suffix.lower() != ".csv" or stem not in TABLES:
-                warnings.append(f"{info.filename}: not a table of the dataset; ignored")
-                continue
-            text = archive.read(info).decode("utf-8-sig")
-            header, rows = _rows(io.StringIO(text, newline=""))
-            tables.append(RawTable(stem, base, header, list(rows)))
-    return tables, warnings
+        files = [i.filename for i in archive.infolist() if not i.is_dir()]
+    tables, warnings = _table_files(files)
+
+    def read(name: str) -> str:
+        with zipfile.ZipFile(path) as archive:
+            return archive.read(name).decode("utf-8-sig")
+
+    return _lazy(tables, read), warnings
 
 
 def write_csv_folder(dataset: Dataset, folder: Path) -> list[Path]:

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from pathlib import Path
 
+from accord.allocation import paused_gc
 from accord.domain.dataset import Dataset
 from accord.errors import BadInput
 from accord.io.csv_files import read_csv_folder, read_csv_zip, write_csv_folder
@@ -11,7 +13,7 @@ from accord.io.validate import RawTable, build_dataset
 from accord.io.xlsx_files import read_workbook, write_workbook
 
 
-def read_raw(path: Path) -> tuple[list[RawTable], list[str]]:
+def read_raw(path: Path) -> tuple[Iterator[RawTable], list[str]]:
     if path.is_dir():
         return read_csv_folder(path)
     if not path.exists():
@@ -27,7 +29,8 @@ def read_raw(path: Path) -> tuple[list[RawTable], list[str]]:
 def read_dataset(path: Path) -> Dataset:
     """Read and check a dataset; raises ``DatasetInvalid`` with every problem found."""
     raw, warnings = read_raw(path)
-    return build_dataset(raw, warnings)
+    with paused_gc():
+        return build_dataset(raw, warnings)
 
 
 def write_dataset(dataset: Dataset, path: Path) -> Path:

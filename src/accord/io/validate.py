@@ -9,8 +9,9 @@ Nothing is returned unless there is no problem at all: an import is all or nothi
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
+from operator import itemgetter
 from typing import Any
 
 from accord.domain.dataset import (
@@ -19,6 +20,7 @@ from accord.domain.dataset import (
     SETTINGS_KINDS,
     TABLES,
     WEIGHT_PREFIX,
+    Column,
     Dataset,
     Row,
     Table,
@@ -32,12 +34,21 @@ HEADER_ROW = 1
 
 @dataclass
 class RawTable:
-    """A table as read from a file: the header and the rows of stripped cell text."""
+    """A table as read from a file: the header, and the non-blank rows of cell text with
+    the row number a user sees for each (header = 1). Cells are stripped when parsed."""
 
     name: str
     label: str  # how messages name the file, e.g. "products.csv" or "company.xlsx[products]"
     header: list[str]
-    rows: Iterable[tuple[int, list[str]]]  # (row number a user sees, cells)
+    rows: list[list[str]]
+    lines: Sequence[int]
+
+    @classmethod
+    def numbered(
+        cls, name: str, label: str, header: list[str], rows: Iterable[tuple[int, list[str]]]
+    ) -> RawTable:
+        pairs = list(rows)
+        return cls(name, label, header, [r for _, r in pairs], [n for n, _ in pairs])
 
 
 @dataclass
@@ -46,12 +57,23 @@ class Problems:
 
     limit: int = MAX_PROBLEMS
     messages: list[str] = field(default_factory=list)
+    rows: list[int] = field(default_factory=list)
     count: int = 0
 
     def add(self, label: str, row: int, column: str, message: str) -> None:
         self.count += 1
         if len(self.messages) < self.limit:
             self.messages.append(f"{label}:{row}:{column}: {message}")
+            self.rows.append(row)
+
+    def mark(self) -> int:
+        return len(self.messages)
+
+    def sort_rows_since(self, mark: int) -> None:
+        """Order the problems added since ``mark`` by row (stable: columns keep order)."""
+        order = sorted(range(mark, len(self.messages)), key=self.rows.__getitem__)
+        self.messages[mark:] = [self.messages[i] for i in order]
+        self.rows[mark:] = [self.rows[i] for i in order]
 
     def full(self) -> bool:
         return self.count >= self.limit
@@ -75,7 +97,9 @@ def build_dataset(raw_tables: Iterable[RawTable], warnings: Iterable[str] = ()) 
     parsed: dict[str, _Parsed] = {}
     for raw in raw_tables:
         table = TABLES[raw.name]
+        mark = problems.mark()
         rows, lines = _parse_table(table, raw, problems)
+        problems.sort_rows_since(mark)
         parsed[raw.name] = _Parsed(table, raw.label, rows, lines)
     if "products" not in parsed:
         problems.add("products.csv", HEADER_ROW, "sku", "the products table is required")
@@ -110,38 +134,72 @@ def _parse_table(table: Table, raw: RawTable, problems: Problems) -> tuple[list[
     if missing:
         return [], []
 
-    columns = [(c, positions.get(c.name), cell_parser(c)) for c in table.columns]
-    score_range = table.attribute_range
     width = len(raw.header)
-    rows: list[Row] = []
-    lines: list[int] = []
-    for line, cells in raw.rows:
-        if len(cells) > width and any(cells[width:]):
-            problems.add(raw.label, line, f"#{width + 1}", "more cells than the header has")
-        row: Row = {}
-        for column, cell_index, parse in columns:
-            text = cells[cell_index] if cell_index is not None and cell_index < len(cells) else ""
-            if not text:
-                if column.required:
-                    problems.add(raw.label, line, column.name, "required value is empty")
-                row[column.name] = column.default
-                continue
-            try:
-                row[column.name] = parse(text)
-            except CellError as err:
-                problems.add(raw.label, line, column.name, str(err))
-                row[column.name] = None
-        attributes: dict[str, str] = {}
-        for name, position in attribute_positions:
-            text = cells[position] if position < len(cells) else ""
-            if text:
-                attributes[name] = text
-                if score_range is not None:
-                    _check_score(raw.label, line, name, text, score_range, problems)
-        row["attributes"] = attributes
-        rows.append(row)
-        lines.append(line)
-    return rows, lines
+    rows = raw.rows
+    lengths = list(map(len, rows))
+    if lengths and min(lengths) < width:  # a short row has empty cells at its end
+        rows = [
+            r + [""] * (width - n) if n < width else r for r, n in zip(rows, lengths, strict=True)
+        ]
+    if lengths and max(lengths) > width:
+        for cells, line in zip(rows, raw.lines, strict=True):
+            if any(c.strip() for c in cells[width:]):
+                problems.add(raw.label, line, f"#{width + 1}", "more cells than the header has")
+
+    # Column by column: one tight loop per column is several times faster than per cell.
+    names: list[str] = []
+    columns: list[list[Any]] = []
+    for column in table.columns:
+        position = positions.get(column.name)
+        texts = [""] * len(rows) if position is None else _stripped(rows, position)
+        names.append(column.name)
+        columns.append(_parse_column(column, texts, raw, problems))
+    attribute_columns = [(name, _stripped(rows, index)) for name, index in attribute_positions]
+    if table.attribute_range is not None:
+        for name, texts in attribute_columns:
+            for text, line in zip(texts, raw.lines, strict=True):
+                if text:
+                    _check_score(raw.label, line, name, text, table.attribute_range, problems)
+    names.append("attributes")
+    columns.append(_attribute_dicts(attribute_columns, len(rows)))
+    parsed = [dict(zip(names, values, strict=True)) for values in zip(*columns, strict=True)]
+    return parsed, list(raw.lines)
+
+
+def _stripped(rows: list[list[str]], index: int) -> list[str]:
+    return list(map(str.strip, map(itemgetter(index), rows)))
+
+
+def _parse_column(column: Column, texts: list[str], raw: RawTable, problems: Problems) -> list[Any]:
+    parse = cell_parser(column)
+    if "" not in texts:
+        try:
+            return list(map(parse, texts))
+        except CellError:
+            pass  # some cell is bad: go cell by cell to name each one
+    values: list[Any] = []
+    for text, line in zip(texts, raw.lines, strict=True):
+        if not text:
+            if column.required:
+                problems.add(raw.label, line, column.name, "required value is empty")
+            values.append(column.default)
+            continue
+        try:
+            values.append(parse(text))
+        except CellError as err:
+            problems.add(raw.label, line, column.name, str(err))
+            values.append(None)
+    return values
+
+
+def _attribute_dicts(columns: list[tuple[str, list[str]]], count: int) -> list[dict[str, str]]:
+    """Each row's non-empty unknown cells."""
+    if not columns:
+        return [{} for _ in range(count)]
+    return [
+        {name: text for (name, _), text in zip(columns, texts, strict=True) if text}
+        for texts in zip(*(texts for _, texts in columns), strict=True)
+    ]
 
 
 def _check_score(

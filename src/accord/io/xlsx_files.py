@@ -33,7 +33,7 @@ def _cell_text(value: Any) -> str:
     return str(value).strip()
 
 
-def read_workbook(path: Path) -> tuple[list[RawTable], list[str]]:
+def read_workbook(path: Path) -> tuple[Iterator[RawTable], list[str]]:
     workbook = load_workbook(path, read_only=True, data_only=True)
     tables: list[RawTable] = []
     warnings: list[str] = []
@@ -50,10 +50,10 @@ def read_workbook(path: Path) -> tuple[list[RawTable], list[str]]:
                 texts = [_cell_text(v) for v in cells]
                 if any(texts):
                     rows.append((number, texts))
-            tables.append(RawTable(name, f"{path.name}[{sheet.title}]", header, rows))
+            tables.append(RawTable.numbered(name, f"{path.name}[{sheet.title}]", header, rows))
     finally:
         workbook.close()
-    return tables, warnings
+    return iter(tables), warnings
 
 
 def _typed(sheet: Any, value: Any) -> Any:

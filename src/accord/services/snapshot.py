@@ -23,11 +23,9 @@ Array conventions (``S`` products, ``R`` resources, ``D`` days of the horizon):
 from __future__ import annotations
 
 import datetime as dt
-import gc
 import threading
 from collections import OrderedDict
-from collections.abc import Iterator, Mapping
-from contextlib import contextmanager
+from collections.abc import Mapping
 from dataclasses import dataclass
 from types import MappingProxyType
 from typing import Any, TypeVar
@@ -35,6 +33,7 @@ from typing import Any, TypeVar
 import numpy as np
 from numpy.typing import NDArray
 
+from accord.allocation import paused_gc
 from accord.domain import arrays, company
 from accord.domain.calendar import daily_capacity, prefix_sums
 from accord.domain.dataset import Dataset
@@ -160,23 +159,10 @@ def build_snapshot(
         raise BadInput(f"horizon_days must be a whole number >= 1, got {horizon_days!r}")
     day0 = resolve_as_of(dataset, as_of)
     try:
-        with _gc_paused():
+        with paused_gc():
             return _build(dataset, day0, horizon_days)
     except ValueError as exc:  # includes company.RowError
         raise BadInput(str(exc)) from exc
-
-
-@contextmanager
-def _gc_paused() -> Iterator[None]:
-    # Hundreds of thousands of small objects would trigger repeated full collections,
-    # nearly doubling the build time; none of them form cycles.
-    enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if enabled:
-            gc.enable()
 
 
 def _build(dataset: Dataset, as_of: dt.date, horizon: int) -> Snapshot:

@@ -8,9 +8,7 @@ processor, so what is stored is exactly what Core would store.
 
 from __future__ import annotations
 
-import gc
-from collections.abc import Callable, Iterable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable, Iterable
 from itertools import islice
 from typing import Any
 
@@ -42,22 +40,6 @@ def insert_rows(
         _copy(conn, table, rows, total, advance)
     else:
         _sqlite_executemany(conn, table, rows, total, advance)
-
-
-@contextmanager
-def paused_gc() -> Iterator[None]:
-    """Pause the cycle collector while millions of row objects are made.
-
-    None of them form cycles, but each allocation burst triggers collections that walk all
-    live objects: loading 3 M rows spent more time collecting than reading.
-    """
-    was_enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if was_enabled:
-            gc.enable()
 
 
 def _sqlite_executemany(

@@ -15,6 +15,7 @@ from typing import Any
 
 from sqlalchemy import Connection, insert, select, text, update
 
+from accord.allocation import paused_gc
 from accord.domain.dataset import TABLES, Dataset, Row
 from accord.errors import Conflict
 from accord.storage import bulk
@@ -47,7 +48,7 @@ def replace_dataset(
     version = _lock_and_bump_version(conn)
     for table in DATASET_TABLES.values():
         conn.execute(table.delete())
-    with bulk.paused_gc():
+    with paused_gc():
         for name, rows in dataset.tables.items():
             if rows:
                 _insert_rows(conn, name, rows, progress)
@@ -74,7 +75,7 @@ def load_dataset(conn: Connection) -> Dataset | None:
         if version is None:
             return None
         tables: dict[str, tuple[Row, ...]] = {}
-        with bulk.paused_gc():
+        with paused_gc():
             for name in TABLES:
                 rows = tuple(_select_rows(conn, name))
                 if rows:
