@@ -28,8 +28,6 @@ CHROMIUM_ARGS = [
     "--disable-sync",
 ]
 
-pytestmark = pytest.mark.xdist_group("browser")
-
 
 def _free_port() -> int:
     with socket.socket() as s:
@@ -52,14 +50,18 @@ def server(tmp_path_factory) -> Iterator[str]:
     folder = tmp_path_factory.mktemp("serve")
     env = {**os.environ, "ACCORD_DATABASE_URL": f"sqlite:///{folder / 'accord.db'}"}
     accord = [sys.executable, "-m", "accord.cli"]
-    subprocess.run([*accord, "demo", "--json"], cwd=folder, env=env, check=True,
-                   capture_output=True)
+    subprocess.run(
+        [*accord, "demo", "--json"], cwd=folder, env=env, check=True, capture_output=True
+    )
     port = _free_port()
     log_path = folder / "serve.log"
     log = log_path.open("wb")
     process = subprocess.Popen(
-        [*accord, "serve", "--port", str(port)], cwd=folder, env=env,
-        stdout=log, stderr=subprocess.STDOUT,
+        [*accord, "serve", "--port", str(port)],
+        cwd=folder,
+        env=env,
+        stdout=log,
+        stderr=subprocess.STDOUT,
     )
     base = f"http://127.0.0.1:{port}"
     deadline = time.monotonic() + 60

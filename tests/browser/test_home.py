@@ -1,8 +1,12 @@
 """The first page a newcomer sees after `make run`: the demo company, in a real browser."""
 
+import pytest
 from playwright.sync_api import expect
 
 from tests.browser.conftest import SCREENSHOTS
+
+# One server for the module: keep its tests on one worker.
+pytestmark = pytest.mark.xdist_group("browser")
 
 
 def test_home_page_shows_the_demo_company_and_its_resources(server, page):

@@ -86,9 +86,9 @@ def test_a_malformed_import_exits_2_and_leaves_the_database_unchanged(accord):
 
 
 def test_export_and_import_again_gives_an_equal_dataset(accord, tmp_path):
+    from accord.config import load_settings
     from accord.services.datasets import load_stored
     from accord.services.runtime import open_database
-    from accord.config import load_settings
 
     assert accord("import", TINY).exit_code == 0
     db = open_database(load_settings())

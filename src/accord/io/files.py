@@ -11,6 +11,7 @@ from accord.errors import BadInput
 from accord.io.csv_files import read_csv_folder, read_csv_zip, write_csv_folder
 from accord.io.validate import RawTable, build_dataset
 from accord.io.xlsx_files import read_workbook, write_workbook
+from accord.progress import Progress
 
 
 def read_raw(path: Path) -> tuple[Iterator[RawTable], list[str]]:
@@ -26,11 +27,11 @@ def read_raw(path: Path) -> tuple[Iterator[RawTable], list[str]]:
     raise BadInput(f"{path}: a dataset is a folder of CSV files, a .zip of them or an .xlsx")
 
 
-def read_dataset(path: Path) -> Dataset:
+def read_dataset(path: Path, progress: Progress | None = None) -> Dataset:
     """Read and check a dataset; raises ``DatasetInvalid`` with every problem found."""
     raw, warnings = read_raw(path)
     with paused_gc():
-        return build_dataset(raw, warnings)
+        return build_dataset(raw, warnings, progress)
 
 
 def write_dataset(dataset: Dataset, path: Path) -> Path:

@@ -27,6 +27,7 @@ from accord.domain.dataset import (
 )
 from accord.errors import DatasetInvalid
 from accord.io.cells import CellError, cell_parser, parse_date, parse_number
+from accord.progress import Progress
 
 MAX_PROBLEMS = 200
 HEADER_ROW = 1
@@ -91,11 +92,15 @@ class _Parsed:
     line_numbers: list[int]
 
 
-def build_dataset(raw_tables: Iterable[RawTable], warnings: Iterable[str] = ()) -> Dataset:
+def build_dataset(
+    raw_tables: Iterable[RawTable], warnings: Iterable[str] = (), progress: Progress | None = None
+) -> Dataset:
     """Parse and check every table; raise ``DatasetInvalid`` listing every problem."""
     problems = Problems()
     parsed: dict[str, _Parsed] = {}
     for raw in raw_tables:
+        if progress is not None:
+            progress(f"read {raw.label}", len(raw.rows), len(raw.rows))
         table = TABLES[raw.name]
         mark = problems.mark()
         rows, lines = _parse_table(table, raw, problems)

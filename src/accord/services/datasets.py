@@ -7,16 +7,14 @@ touched, then replaced inside one transaction.
 from __future__ import annotations
 
 import time
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from accord.domain.dataset import Dataset
 from accord.errors import NoData
 from accord.io.files import read_dataset, write_dataset
+from accord.progress import Progress
 from accord.storage.database import Database
-
-Progress = Callable[[str, int, int], None]
 
 
 @dataclass(frozen=True)
@@ -81,7 +79,7 @@ def store_dataset(
 
 def import_path(db: Database, path: Path, progress: Progress | None = None) -> ImportReport:
     started = time.perf_counter()
-    dataset = read_dataset(path)
+    dataset = read_dataset(path, progress)
     read_done = time.perf_counter()
     version = store_dataset(db, dataset, str(path), progress)
     return ImportReport(

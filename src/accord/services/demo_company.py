@@ -9,7 +9,8 @@ from typing import Literal
 
 from accord.demo import generate
 from accord.io.files import read_dataset, write_dataset
-from accord.services.datasets import Progress, store_dataset
+from accord.progress import Progress
+from accord.services.datasets import store_dataset
 from accord.storage.database import Database
 
 
@@ -46,13 +47,18 @@ def write_and_load(
 
     Loading what was written (not the generated rows) proves the files are a valid dataset.
     """
+    report = progress or (lambda label, done, total: None)
     started = time.perf_counter()
+    report("generate company", 0, 1)
     generated_rows = generate(scale, seed=seed)
+    report("generate company", 1, 1)
     generated = time.perf_counter()
+    report(f"write {folder}", 0, 1)
     write_dataset(generated_rows, folder)
+    report(f"write {folder}", 1, 1)
     del generated_rows  # only one copy of a large company in memory at a time
     written = time.perf_counter()
-    dataset = read_dataset(folder)
+    dataset = read_dataset(folder, progress)
     version = store_dataset(db, dataset, f"demo:{scale}:{folder}", progress)
     loaded = time.perf_counter()
     return DemoReport(

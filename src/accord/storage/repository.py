@@ -8,7 +8,7 @@ the previous one in place.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from operator import itemgetter
 from typing import Any
@@ -18,11 +18,9 @@ from sqlalchemy import Connection, insert, select, text, update
 from accord.allocation import paused_gc
 from accord.domain.dataset import TABLES, Dataset, Row
 from accord.errors import Conflict
+from accord.progress import Progress
 from accord.storage import bulk
 from accord.storage.tables import DATASET_TABLES, ROW_ATTRIBUTES, ROW_POSITION, dataset_meta
-
-# progress(table, rows_done, rows_total), called after every batch.
-Progress = Callable[[str, int, int], None]
 
 _META_ID = 1
 _READ_ATTEMPTS = 3

@@ -13,6 +13,7 @@ from typing import Self
 from sqlalchemy import Connection, Engine
 
 from accord.domain.dataset import Dataset
+from accord.progress import Progress
 from accord.storage import repository
 from accord.storage.engine import BEGIN_MODE
 
@@ -67,7 +68,7 @@ class UnitOfWork:
         self.connection.rollback()
 
     def replace_dataset(
-        self, dataset: Dataset, source: str, progress: repository.Progress | None = None
+        self, dataset: Dataset, source: str, progress: Progress | None = None
     ) -> int:
         return repository.replace_dataset(self.connection, dataset, source, progress)
 

@@ -1,0 +1,32 @@
+"""`accord serve`: the web app and the API."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import typer
+
+from accord.cli.common import current_settings, guard
+
+app = typer.Typer()
+
+
+@app.command()
+def serve(
+    host: Annotated[str | None, typer.Option("--host", help="Address to listen on.")] = None,
+    port: Annotated[int | None, typer.Option("--port", help="Port to listen on.")] = None,
+) -> None:
+    """Serve the web app and the API."""
+    import uvicorn
+
+    from accord.api.app import create_app
+
+    with guard(False):
+        settings = current_settings()
+        application = create_app(settings)
+        uvicorn.run(
+            application,
+            host=host or settings.host,
+            port=port or settings.port,
+            log_level="info",
+        )
