@@ -10,7 +10,8 @@ from sqlalchemy import Engine, inspect, text
 
 from accord.storage.engine import make_engine
 from accord.storage.migrate import upgrade
-from accord.storage.tables import DATASET_TABLES, metadata
+from accord.storage.schema import metadata
+from accord.storage.tables import DATASET_TABLES
 
 
 def test_migrated_schema_equals_the_tables_module(engine: Engine) -> None:

@@ -30,8 +30,9 @@ def alembic_config(url: str | None = None) -> Config:
     return config
 
 
-def upgrade(engine: Engine, revision: str = "head") -> None:
-    """Migrate the database of ``engine`` to ``revision`` (default: the newest)."""
+def upgrade(engine: Engine, revision: str = "heads") -> None:
+    """Migrate the database of ``engine`` to ``revision`` (default: every newest revision;
+    areas may branch from the same parent and each branch is brought to its head)."""
     with engine.connect() as conn:
         # SQLite: BEGIN IMMEDIATE takes the write lock before alembic reads its version.
         conn.execution_options(**{BEGIN_MODE: "IMMEDIATE"})

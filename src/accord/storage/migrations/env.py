@@ -11,7 +11,7 @@ from alembic import context
 from sqlalchemy import Connection
 
 from accord.storage.engine import make_engine
-from accord.storage.tables import metadata
+from accord.storage.schema import metadata
 
 config = context.config
 
