@@ -14,6 +14,13 @@ Jobs (foundation):
             start; baseline: fetching the same rows as plain tuples
   snapshot  build the snapshot from a dataset in memory; its capacity table (numpy)
             against the same table by a plain Python loop over resources and days
+
+Jobs of the engines: every ``benchmarks/bench_<area>.py`` defines
+``run(scale: str, runs: int) -> list[dict]``, each dict a printed row with ``job``,
+``seconds`` (a median), and optionally ``baseline`` (its name), ``baseline_seconds``,
+``peak_mib`` and ``target`` (text, e.g. "p99 <= 200 us"); it runs in its own process after
+the demo company is stored in ``bench-data/<scale>.db`` (its path is in the environment
+variable ACCORD_BENCH_DB, the dataset folder in ACCORD_BENCH_DATA).
 """
 
 from __future__ import annotations
@@ -159,11 +166,37 @@ def job_snapshot(scale: str, runs: int) -> dict[str, Any]:
     }
 
 
+def _seconds(value: float) -> str:
+    """Seconds, or micro/milliseconds when small, so latencies stay readable."""
+    if value < 1e-3:
+        return f"{value * 1e6:.1f} us"
+    if value < 1:
+        return f"{value * 1e3:.1f} ms"
+    return f"{value:.2f} s"
+
+
+def _area_modules() -> list[str]:
+    return sorted(p.stem for p in Path(__file__).parent.glob("bench_*.py"))
+
+
+def job_area(module: str, scale: str, runs: int) -> list[dict[str, Any]]:
+    import importlib
+
+    sys.path.insert(0, str(Path(__file__).parent))
+    rows: list[dict[str, Any]] = importlib.import_module(module).run(scale, runs)
+    return rows
+
+
 JOBS = {"demo": job_demo, "load": job_load, "snapshot": job_snapshot}
 
 
-def _child(job: str, scale: str, runs: int) -> dict[str, Any]:
-    env = {**os.environ, "PYTHONHASHSEED": "0"}
+def _child(job: str, scale: str, runs: int) -> Any:
+    env = {
+        **os.environ,
+        "PYTHONHASHSEED": "0",
+        "ACCORD_BENCH_DB": f"sqlite:///{WORK / f'{scale}.db'}",
+        "ACCORD_BENCH_DATA": str(WORK / f"demo-{scale}"),
+    }
     done = subprocess.run(
         [sys.executable, __file__, "--job", job, "--scale", scale, "--runs", str(runs)],
         capture_output=True,
@@ -173,8 +206,7 @@ def _child(job: str, scale: str, runs: int) -> dict[str, Any]:
     )
     if done.returncode != 0:
         raise SystemExit(f"benchmark job {job} failed:\n{done.stderr}")
-    result: dict[str, Any] = json.loads(done.stdout)
-    return result
+    return json.loads(done.stdout)
 
 
 def _machine() -> str:
@@ -193,11 +225,14 @@ def main() -> None:
     parser = argparse.ArgumentParser(description="Accord performance harness (SPEC §7)")
     parser.add_argument("--scale", choices=["small", "large"], default="large")
     parser.add_argument("--runs", type=int, default=3, help="repeats for medians (default 3)")
-    parser.add_argument("--job", choices=sorted(JOBS), help=argparse.SUPPRESS)
+    parser.add_argument("--job", help=argparse.SUPPRESS)
     parser.add_argument("--keep", action="store_true", help="keep bench-data/ afterwards")
     args = parser.parse_args()
     if args.job:
-        print(json.dumps(JOBS[args.job](args.scale, args.runs)))
+        if args.job in JOBS:
+            print(json.dumps(JOBS[args.job](args.scale, args.runs)))
+        else:
+            print(json.dumps(job_area(args.job, args.scale, args.runs)))
         return
 
     WORK.mkdir(exist_ok=True)
@@ -207,7 +242,7 @@ def main() -> None:
     load = _child("load", args.scale, args.runs)
     snap = _child("snapshot", args.scale, args.runs)
 
-    rows = [
+    rows: list[tuple[Any, ...]] = [
         ("demo: generate the company", demo["generate_s"], None, demo["peak_mib"]),
         ("demo: write CSV files", demo["write_files_s"], None, None),
         (
@@ -230,14 +265,23 @@ def main() -> None:
             None,
         ),
     ]
-    print(f"{'job':<44}{'seconds':>9}  {'baseline':<32}{'ratio':>7}{'peak MiB':>10}")
-    for name, seconds, baseline, peak in rows:
+    for module in _area_modules():
+        for row in _child(module, args.scale, args.runs):
+            baseline = row.get("baseline")
+            pair = (baseline, row["baseline_seconds"]) if baseline else None
+            rows.append((row["job"], row["seconds"], pair, row.get("peak_mib"), row.get("target")))
+
+    print(f"{'job':<44}{'seconds':>10}  {'baseline':<32}{'ratio':>8}{'peak MiB':>10}  target")
+    for name, seconds, base, peak, *target in rows:
         base_text, ratio = "", ""
-        if baseline is not None:
-            base_text = f"{baseline[0]} {baseline[1]:.2f} s"
-            ratio = f"{seconds / baseline[1]:.2f}x"
+        if base is not None:
+            base_text = f"{base[0]} {_seconds(base[1])}"
+            ratio = f"{seconds / base[1]:.3g}x" if base[1] else ""
         peak_text = f"{peak:,.0f}" if peak is not None else ""
-        print(f"{name:<44}{seconds:>9.2f}  {base_text:<32}{ratio:>7}{peak_text:>10}")
+        goal = target[0] if target and target[0] else ""
+        print(
+            f"{name:<44}{_seconds(seconds):>10}  {base_text:<32}{ratio:>8}{peak_text:>10}  {goal}"
+        )
     print(
         f"\n{demo['rows']:,} rows; snapshot of {snap['products']:,} products, "
         f"{snap['resources']} resources, {snap['days']} days, {snap['open_orders']:,} open "

@@ -9,10 +9,11 @@ import socket
 import subprocess
 import sys
 import time
+import urllib.error
+import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
 
-import httpx
 import pytest
 
 CHROMIUM = Path("/usr/bin/chromium")
@@ -67,9 +68,10 @@ def server(tmp_path_factory) -> Iterator[str]:
     deadline = time.monotonic() + 60
     while True:
         try:
-            if httpx.get(f"{base}/api/v1/health", timeout=1).status_code == 200:
-                break
-        except httpx.TransportError:
+            with urllib.request.urlopen(f"{base}/api/v1/health", timeout=1) as response:
+                if response.status == 200:
+                    break
+        except (urllib.error.URLError, ConnectionError):
             pass
         if process.poll() is not None or time.monotonic() > deadline:
             process.kill()

@@ -11,9 +11,10 @@ from pathlib import Path
 
 from accord.config import Settings
 from accord.domain.dataset import Dataset
+from accord.domain.snapshot import Snapshot
 from accord.io.files import read_dataset
 from accord.services.datasets import load_stored
-from accord.services.snapshot import Snapshot, SnapshotCache, build_snapshot
+from accord.services.snapshot import SnapshotCache, build_snapshot
 from accord.storage.database import Database
 
 
