@@ -11,13 +11,13 @@ from fastapi.responses import HTMLResponse
 from fastapi.staticfiles import StaticFiles
 
 from accord import __version__
-from accord.api import datasets, health
+from accord.api import datasets, health, users
 from accord.api.errors import install_error_handlers
 from accord.config import Settings
 from accord.services.company import CompanyStore
 from accord.services.runtime import open_database
 from accord.storage.database import Database
-from accord.web import pages
+from accord.web import pages, sign_in
 from accord.web.render import STATIC_DIR
 
 # Swagger UI's files, shipped inside an installed package so /docs works offline.
@@ -41,7 +41,9 @@ def create_app(settings: Settings, db: Database | None = None) -> FastAPI:
     install_error_handlers(app)
     app.include_router(health.router, prefix="/api/v1")
     app.include_router(datasets.router, prefix="/api/v1")
+    app.include_router(users.router, prefix="/api/v1")
     app.include_router(pages.router)
+    app.include_router(sign_in.router)
     app.mount("/static/swagger", StaticFiles(directory=SWAGGER_DIR))
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
 

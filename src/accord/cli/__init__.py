@@ -10,7 +10,7 @@ import sys
 
 import typer
 
-from accord.cli import datasets, serve
+from accord.cli import datasets, serve, users
 from accord.cli.common import err
 
 app = typer.Typer(
@@ -23,6 +23,7 @@ app = typer.Typer(
 # Areas add their commands here.
 for area in (datasets, serve):
     app.registered_commands += area.app.registered_commands
+app.add_typer(users.app, name="users")
 
 
 def main() -> None:

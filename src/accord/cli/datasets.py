@@ -92,6 +92,7 @@ def demo(
 ) -> None:
     """Write the seeded demo company as a dataset and load it."""
     from accord.errors import BadInput
+    from accord.services.auth import DEMO_PASSWORD
     from accord.services.demo_company import write_and_load
     from accord.services.runtime import open_database
 
@@ -113,6 +114,11 @@ def demo(
             f"generate {report.generate_seconds:.1f} s, write files {report.write_seconds:.1f} s, "
             f"load {report.load_seconds:.1f} s; database version {report.version}"
         )
+        if report.users:
+            out.print(
+                f"demo users (password {DEMO_PASSWORD!r}): {', '.join(report.users)}; "
+                "sign in at /sign-in"
+            )
 
 
 @app.command()

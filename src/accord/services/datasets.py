@@ -10,10 +10,12 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from accord.domain.access import User
 from accord.domain.dataset import Dataset
 from accord.errors import NoData
 from accord.io.files import read_dataset, write_dataset
 from accord.progress import Progress
+from accord.services.auth import audit
 from accord.storage.database import Database
 
 
@@ -68,20 +70,31 @@ def validate_path(path: Path) -> ValidationReport:
 
 
 def store_dataset(
-    db: Database, dataset: Dataset, source: str, progress: Progress | None = None
+    db: Database,
+    dataset: Dataset,
+    source: str,
+    progress: Progress | None = None,
+    actor: User | None = None,
 ) -> int:
-    """Replace the stored dataset with ``dataset`` in one transaction; the new version."""
+    """Replace the stored dataset with ``dataset`` in one transaction; the new version.
+
+    With an ``actor`` the import is written to the audit log in the same transaction.
+    """
     with db.unit_of_work(write=True) as uow:
         version = uow.replace_dataset(dataset, source, progress)
+        if actor is not None:
+            audit(uow, actor, "import_dataset", source, version=version, counts=_present(dataset))
         uow.commit()
     return version
 
 
-def import_path(db: Database, path: Path, progress: Progress | None = None) -> ImportReport:
+def import_path(
+    db: Database, path: Path, progress: Progress | None = None, actor: User | None = None
+) -> ImportReport:
     started = time.perf_counter()
     dataset = read_dataset(path, progress)
     read_done = time.perf_counter()
-    version = store_dataset(db, dataset, str(path), progress)
+    version = store_dataset(db, dataset, str(path), progress, actor)
     return ImportReport(
         str(path),
         version,

@@ -10,6 +10,7 @@ from typing import Literal
 from accord.demo import generate
 from accord.io.files import read_dataset, write_dataset
 from accord.progress import Progress
+from accord.services.auth import DEMO_PASSWORD, ensure_demo_users
 from accord.services.datasets import store_dataset
 from accord.storage.database import Database
 
@@ -23,6 +24,7 @@ class DemoReport:
     generate_seconds: float
     write_seconds: float
     load_seconds: float
+    users: list[str]  # demo users created now (none when the database had users)
 
     def to_json(self) -> dict[str, object]:
         return {
@@ -33,6 +35,8 @@ class DemoReport:
             "generate_seconds": round(self.generate_seconds, 3),
             "write_seconds": round(self.write_seconds, 3),
             "load_seconds": round(self.load_seconds, 3),
+            "users": self.users,
+            "password": DEMO_PASSWORD if self.users else None,
         }
 
 
@@ -61,6 +65,7 @@ def write_and_load(
     dataset = read_dataset(folder, progress)
     version = store_dataset(db, dataset, f"demo:{scale}:{folder}", progress)
     loaded = time.perf_counter()
+    users = [f"{u.username} ({u.role.value})" for u in ensure_demo_users(db)]
     return DemoReport(
         scale,
         str(folder),
@@ -69,4 +74,5 @@ def write_and_load(
         generated - started,
         written - generated,
         loaded - written,
+        users,
     )

@@ -6,10 +6,13 @@ beside it) and is imported here, so migrations and the schema test see all of th
 
 from __future__ import annotations
 
-from accord.storage import tables
+from accord.storage import auth_tables, tables
 from accord.storage.tables import metadata
 
 # Areas add their table modules to this tuple.
-AREAS = (tables,)
+AREAS = (
+    tables,
+    auth_tables,
+)
 
 __all__ = ["AREAS", "metadata"]

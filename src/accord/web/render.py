@@ -10,6 +10,10 @@ from fastapi.responses import HTMLResponse
 from fastapi.templating import Jinja2Templates
 
 from accord import __version__
+from accord.api.security import CSRF_COOKIE, SESSION_COOKIE
+from accord.domain.access import User
+from accord.services import auth
+from accord.web.csrf import csrf_token, set_csrf_cookie
 
 HERE = Path(__file__).parent
 STATIC_DIR = HERE / "static"
@@ -24,8 +28,21 @@ def _number(value: float, digits: int = 0) -> str:
 templates.env.filters["number"] = _number
 
 
+def _signed_in(request: Request) -> User | None:
+    session = request.cookies.get(SESSION_COOKIE)
+    if not session:
+        return None
+    return auth.user_for_token(request.app.state.db, session, auth.SESSION)
+
+
 def render(request: Request, name: str, context: dict[str, Any], status: int = 200) -> HTMLResponse:
-    return templates.TemplateResponse(request, name, context, status_code=status)
+    """A page, with the signed-in user (or None) and the CSRF token its forms repeat."""
+    token = csrf_token(request)
+    page = {"user": _signed_in(request), "csrf": token, **context}
+    response = templates.TemplateResponse(request, name, page, status_code=status)
+    if request.cookies.get(CSRF_COOKIE) != token:
+        set_csrf_cookie(response, token)
+    return response
 
 
 def render_error(request: Request, status: int, message: str, details: list[str]) -> HTMLResponse:
