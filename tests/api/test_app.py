@@ -94,3 +94,12 @@ def test_api_docs_load_their_scripts_from_the_app_not_a_cdn(client):
     assert "/static/swagger/swagger-ui-bundle.js" in page
     assert "cdn" not in page.lower()
     assert client.get("/static/swagger/swagger-ui-bundle.js").status_code == 200
+
+
+def test_every_response_carries_the_security_headers(client):
+    for path in ("/", "/api/v1/health", "/api/v1/nothing-here"):
+        headers = client.get(path).headers
+        assert headers["x-frame-options"] == "DENY"
+        assert headers["x-content-type-options"] == "nosniff"
+        assert "script-src 'self';" in headers["content-security-policy"]
+    assert "'unsafe-inline'" in client.get("/docs").headers["content-security-policy"]

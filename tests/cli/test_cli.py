@@ -1,36 +1,9 @@
 """The `accord` command end to end: exit codes, --json on stdout alone, the database."""
 
 import json
-from pathlib import Path
 
-import pytest
-from typer.testing import CliRunner
-
-from accord.cli import app
+from tests.cli.conftest import MALFORMED, TINY, summary
 from tests.io.test_validate import EXPECTED_PROBLEMS
-
-DATA = Path(__file__).parent.parent / "data"
-TINY = DATA / "tiny"
-MALFORMED = DATA / "malformed"
-
-
-@pytest.fixture
-def accord(tmp_path, monkeypatch):
-    """Run `accord ...` against a fresh SQLite database in a temporary folder."""
-    monkeypatch.setenv("ACCORD_DATABASE_URL", f"sqlite:///{tmp_path / 'accord.db'}")
-    monkeypatch.chdir(tmp_path)
-    runner = CliRunner()
-
-    def run(*args: str):
-        return runner.invoke(app, [str(a) for a in args], catch_exceptions=False)
-
-    return run
-
-
-def summary(accord) -> dict:
-    result = accord("summary", "--json")
-    assert result.exit_code == 0, result.output
-    return json.loads(result.stdout)
 
 
 def test_validate_accepts_a_good_dataset_and_prints_json_alone(accord):

@@ -11,8 +11,9 @@ from fastapi.responses import HTMLResponse
 from fastapi.staticfiles import StaticFiles
 
 from accord import __version__
-from accord.api import datasets, health, users
+from accord.api import datasets, health, throughput, users
 from accord.api.errors import install_error_handlers
+from accord.api.headers import install_security_headers
 from accord.config import Settings
 from accord.services.company import CompanyStore
 from accord.services.runtime import open_database
@@ -39,8 +40,10 @@ def create_app(settings: Settings, db: Database | None = None) -> FastAPI:
     app.state.db = database
     app.state.companies = CompanyStore(database, settings.horizon_days)
     install_error_handlers(app)
+    install_security_headers(app)
     app.include_router(health.router, prefix="/api/v1")
     app.include_router(datasets.router, prefix="/api/v1")
+    app.include_router(throughput.router, prefix="/api/v1")
     app.include_router(users.router, prefix="/api/v1")
     app.include_router(pages.router)
     app.include_router(sign_in.router)

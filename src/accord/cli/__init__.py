@@ -10,7 +10,7 @@ import sys
 
 import typer
 
-from accord.cli import datasets, serve, users
+from accord.cli import admin, datasets, serve, throughput, users
 from accord.cli.common import err
 
 app = typer.Typer(
@@ -21,7 +21,7 @@ app = typer.Typer(
     pretty_exceptions_enable=False,
 )
 # Areas add their commands here.
-for area in (datasets, serve):
+for area in (datasets, serve, admin, throughput):
     app.registered_commands += area.app.registered_commands
 app.add_typer(users.app, name="users")
 
