@@ -103,3 +103,10 @@ def test_every_response_carries_the_security_headers(client):
         assert headers["x-content-type-options"] == "nosniff"
         assert "script-src 'self';" in headers["content-security-policy"]
     assert "'unsafe-inline'" in client.get("/docs").headers["content-security-policy"]
+
+
+def test_chart_and_htmx_scripts_are_served_by_the_app(client):
+    plotly = client.get("/static/plotly.min.js")
+    assert plotly.status_code == 200 and "plotly" in plotly.text[:2000].lower()
+    assert client.get("/static/vendor/htmx-2.0.11.min.js").status_code == 200
+    assert "/static/vendor/htmx-2.0.11.min.js" in client.get("/").text
