@@ -1,0 +1,31 @@
+// Charts drawn from JSON the page embeds in <script type="application/json"> elements,
+// so pages need no inline script (the Content-Security-Policy allows none).
+function accordChart(id, build) {
+  const data = document.getElementById(id + "-data");
+  const target = document.getElementById(id);
+  if (!data || !target || !window.Plotly) return;
+  const spec = build(JSON.parse(data.textContent));
+  const layout = Object.assign(
+    { margin: { l: 60, r: 20, t: 10, b: 60 }, height: 320, font: { family: "system-ui", size: 12 } },
+    spec.layout || {}
+  );
+  Plotly.newPlot(target, spec.data, layout, { displayModeBar: false, responsive: true });
+}
+
+const accordCharts = {
+  "load-chart": (d) => ({
+    data: [{
+      type: "bar", x: d.resources, y: d.load,
+      marker: { color: d.load.map((v) => (v > 100 ? "#d1453b" : v > 85 ? "#e8a33d" : "#1f6feb")) },
+      hovertemplate: "%{x}: %{y}% of capacity<extra></extra>",
+    }],
+    layout: {
+      yaxis: { title: "load, % of capacity", rangemode: "tozero" },
+      shapes: [{ type: "line", xref: "paper", x0: 0, x1: 1, y0: 100, y1: 100, line: { dash: "dot", color: "#5b6b7c" } }],
+    },
+  }),
+};
+
+document.addEventListener("DOMContentLoaded", () => {
+  for (const [id, build] of Object.entries(accordCharts)) accordChart(id, build);
+});
