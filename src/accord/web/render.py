@@ -21,11 +21,16 @@ templates = Jinja2Templates(directory=HERE / "templates")
 templates.env.globals["accord_version"] = __version__
 
 
-def _number(value: float, digits: int = 0) -> str:
-    return f"{value:,.{digits}f}"
+def _number(value: float | None, digits: int = 0) -> str:
+    return "—" if value is None else f"{value:,.{digits}f}"
+
+
+def _percent(share: float | None, digits: int = 0) -> str:
+    return "—" if share is None else f"{100 * share:.{digits}f}%"
 
 
 templates.env.filters["number"] = _number
+templates.env.filters["percent"] = _percent
 
 
 def _signed_in(request: Request) -> User | None:

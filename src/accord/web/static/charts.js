@@ -24,6 +24,21 @@ const accordCharts = {
       shapes: [{ type: "line", xref: "paper", x0: 0, x1: 1, y0: 100, y1: 100, line: { dash: "dot", color: "#5b6b7c" } }],
     },
   }),
+  "flow-chart": (d) => ({
+    data: [
+      { type: "bar", name: "median days in stage", x: d.stages, y: d.median, marker: { color: "#1f6feb" } },
+      { type: "bar", name: "expected wait (Little's law)", x: d.stages, y: d.wait, marker: { color: "#e8a33d" } },
+    ],
+    layout: { barmode: "group", yaxis: { title: "days" }, legend: { orientation: "h", y: 1.12 } },
+  }),
+  "otif-chart": (d) => ({
+    data: [{ type: "scatter", mode: "lines+markers", x: d.months, y: d.otif, line: { color: "#1a7f37" } }],
+    layout: { yaxis: { title: "% on time in full", range: [0, 100] } },
+  }),
+  "quota-chart": (d) => ({
+    data: [{ type: "bar", x: d.reps, y: d.share, marker: { color: "#1f6feb" } }],
+    layout: { yaxis: { title: "% of the constraint's free minutes" } },
+  }),
 };
 
 document.addEventListener("DOMContentLoaded", () => {

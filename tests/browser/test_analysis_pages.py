@@ -1,4 +1,4 @@
-"""The Throughput page in a real browser: the chart draws from the app's own Plotly."""
+"""The analysis pages in a real browser: charts draw from the app's own Plotly, no errors."""
 
 import pytest
 from playwright.sync_api import expect
@@ -21,3 +21,22 @@ def test_throughput_page_draws_the_load_chart_and_names_the_constraint(server, p
     assert errors == []
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     page.screenshot(path=str(SCREENSHOTS / "throughput.png"), full_page=True)
+
+
+@pytest.mark.parametrize(
+    ("path", "chart", "figure"),
+    [
+        ("/flow", "flow-chart", "bottleneck-stage"),
+        ("/reliability", "otif-chart", "otif"),
+        ("/quotas", "quota-chart", "quota-feasible"),
+    ],
+)
+def test_alignment_pages_draw_their_charts(server, page, path, chart, figure):
+    errors = []
+    page.on("pageerror", lambda e: errors.append(str(e)))
+    page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
+    page.goto(server + path)
+    expect(page.get_by_test_id(figure)).not_to_be_empty()
+    expect(page.locator(f"#{chart} .main-svg").first).to_be_visible()
+    assert errors == []
+    page.screenshot(path=str(SCREENSHOTS / f"{path.strip('/')}.png"), full_page=True)
