@@ -1,10 +1,12 @@
-"""Security headers on every response: no framing, no sniffing, scripts only from the app."""
+"""Security headers on every response: no framing, no sniffing, scripts only from the app.
+
+A plain ASGI middleware (not Starlette's BaseHTTPMiddleware, which costs a task and a queue
+per request): it only adds headers to the response's start message.
+"""
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable
-
-from fastapi import FastAPI, Request, Response
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 # Pages load scripts and styles from the app itself (no CDN). The API docs page (Swagger UI)
 # starts itself with an inline script, so only it may run one.
@@ -18,15 +20,24 @@ HEADERS = {
     "Referrer-Policy": "same-origin",
     "Permissions-Policy": "camera=(), microphone=(), geolocation=()",
 }
+_ENCODED = [(k.lower().encode(), v.encode()) for k, v in HEADERS.items()]
+_CSP_PAGES = (b"content-security-policy", _CSP.format(inline="").encode())
+_CSP_DOCS = (b"content-security-policy", _CSP.format(inline=" 'unsafe-inline'").encode())
 
 
-def install_security_headers(app: FastAPI) -> None:
-    @app.middleware("http")
-    async def security_headers(
-        request: Request, call_next: Callable[[Request], Awaitable[Response]]
-    ) -> Response:
-        response = await call_next(request)
-        response.headers.update(HEADERS)
-        inline = " 'unsafe-inline'" if request.url.path == "/docs" else ""
-        response.headers["Content-Security-Policy"] = _CSP.format(inline=inline)
-        return response
+class SecurityHeaders:
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        csp = _CSP_DOCS if scope["path"] == "/docs" else _CSP_PAGES
+
+        async def send_with_headers(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                message["headers"] = [*message.get("headers", []), *_ENCODED, csp]
+            await send(message)
+
+        await self.app(scope, receive, send_with_headers)

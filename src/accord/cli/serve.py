@@ -15,6 +15,9 @@ app = typer.Typer()
 def serve(
     host: Annotated[str | None, typer.Option("--host", help="Address to listen on.")] = None,
     port: Annotated[int | None, typer.Option("--port", help="Port to listen on.")] = None,
+    access_log: Annotated[
+        bool, typer.Option("--access-log", help="Log every request (costs time under load).")
+    ] = False,
 ) -> None:
     """Serve the web app and the API."""
     import uvicorn
@@ -29,4 +32,5 @@ def serve(
             host=host or settings.host,
             port=port or settings.port,
             log_level="info",
+            access_log=access_log,
         )
