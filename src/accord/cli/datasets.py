@@ -23,17 +23,26 @@ from accord.cli.common import (
 
 app = typer.Typer()
 
+FormatOpt = Annotated[
+    str, typer.Option("--format", help="accord (default), salesforce or hubspot (docs/crm.md).")
+]
+MappingOpt = Annotated[
+    Path | None, typer.Option("--mapping", help="TOML mapping file for a CRM export.")
+]
+
 
 @app.command()
 def validate(
     path: Annotated[Path, typer.Argument(help="Dataset folder, .zip of CSVs, or .xlsx.")],
+    format: FormatOpt = "accord",
+    mapping: MappingOpt = None,
     as_json: JsonOpt = False,
 ) -> None:
-    """Check a dataset without loading it (exit 2 when it has problems)."""
+    """Check a dataset or CRM export without loading it (exit 2 when it has problems)."""
     from accord.services.datasets import validate_path
 
     with guard(as_json):
-        report = validate_path(path)
+        report = validate_path(path, format, mapping)
         if as_json:
             emit_json(report.to_json())
             return
@@ -44,16 +53,18 @@ def validate(
 @app.command("import")
 def import_(
     path: Annotated[Path, typer.Argument(help="Dataset folder, .zip of CSVs, or .xlsx.")],
+    format: FormatOpt = "accord",
+    mapping: MappingOpt = None,
     as_json: JsonOpt = False,
 ) -> None:
-    """Load a dataset into the database, all or nothing."""
+    """Load a dataset or CRM export into the database, all or nothing."""
     from accord.services.datasets import import_path
     from accord.services.runtime import open_database
 
     with guard(as_json):
         db = open_database(current_settings())
         with progress_reporter(not as_json) as progress:
-            report = import_path(db, path, progress)
+            report = import_path(db, path, progress, format=format, mapping=mapping)
         if as_json:
             emit_json(report.to_json())
             return

@@ -43,6 +43,9 @@ class RawTable:
     header: list[str]
     rows: list[list[str]]
     lines: Sequence[int]
+    # How messages name a column when it came from another field (CRM exports): the
+    # Accord column -> the source field, e.g. {"close_date": "CloseDate"}.
+    column_labels: dict[str, str] = field(default_factory=dict)
 
     @classmethod
     def numbered(
@@ -60,10 +63,12 @@ class Problems:
     messages: list[str] = field(default_factory=list)
     rows: list[int] = field(default_factory=list)
     count: int = 0
+    column_labels: dict[str, dict[str, str]] = field(default_factory=dict)  # per file label
 
     def add(self, label: str, row: int, column: str, message: str) -> None:
         self.count += 1
         if len(self.messages) < self.limit:
+            column = self.column_labels.get(label, {}).get(column, column)
             self.messages.append(f"{label}:{row}:{column}: {message}")
             self.rows.append(row)
 
@@ -102,6 +107,8 @@ def build_dataset(
         if progress is not None:
             progress(f"read {raw.label}", len(raw.rows), len(raw.rows))
         table = TABLES[raw.name]
+        if raw.column_labels:
+            problems.column_labels.setdefault(raw.label, {}).update(raw.column_labels)
         mark = problems.mark()
         rows, lines = _parse_table(table, raw, problems)
         problems.sort_rows_since(mark)

@@ -13,7 +13,8 @@ from pathlib import Path
 from accord.domain.access import User
 from accord.domain.dataset import Dataset
 from accord.errors import NoData
-from accord.io.files import read_dataset, write_dataset
+from accord.io.crm import read_any
+from accord.io.files import write_dataset
 from accord.progress import Progress
 from accord.services.auth import audit
 from accord.storage.database import Database
@@ -63,9 +64,12 @@ def _present(dataset: Dataset) -> dict[str, int]:
     return {name: n for name, n in dataset.counts().items() if n}
 
 
-def validate_path(path: Path) -> ValidationReport:
-    """Check a dataset without loading it; raises ``DatasetInvalid`` with every problem."""
-    dataset = read_dataset(path)
+def validate_path(
+    path: Path, format: str = "accord", mapping: Path | None = None
+) -> ValidationReport:
+    """Check a dataset (or a CRM export in ``format``, see docs/crm.md) without loading it;
+    raises ``DatasetInvalid`` with every problem."""
+    dataset = read_any(path, format, mapping)
     return ValidationReport(str(path), _present(dataset), list(dataset.warnings))
 
 
@@ -89,10 +93,15 @@ def store_dataset(
 
 
 def import_path(
-    db: Database, path: Path, progress: Progress | None = None, actor: User | None = None
+    db: Database,
+    path: Path,
+    progress: Progress | None = None,
+    actor: User | None = None,
+    format: str = "accord",
+    mapping: Path | None = None,
 ) -> ImportReport:
     started = time.perf_counter()
-    dataset = read_dataset(path, progress)
+    dataset = read_any(path, format, mapping, progress)
     read_done = time.perf_counter()
     version = store_dataset(db, dataset, str(path), progress, actor)
     return ImportReport(
