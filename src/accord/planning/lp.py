@@ -157,7 +157,8 @@ class LinearProgram:
 class LpSolution:
     """An optimal solution. ``row_dual`` is d(objective)/d(row bound) (HiGHS' sign
     convention); empty for a MIP. ``solver`` is the method that ran: ``"simplex"``,
-    ``"ipm"``, ``"ipm+crossover"``, ``"mip"`` or ``"presolve"`` (solved by reductions alone)."""
+    ``"ipm"``, ``"ipm+crossover"``, ``"mip"``, ``"presolve"`` (solved by reductions alone)
+    or ``"none"`` (a model without variables)."""
 
     objective: float
     x: FloatArray
@@ -170,6 +171,11 @@ class LpSolution:
 
 def solve(model: LinearProgram) -> LpSolution:
     """Solve ``model`` to optimality; raise ``Infeasible`` / ``SolverFailed`` otherwise."""
+    n_rows, n_cols = model.matrix.shape
+    if n_cols == 0:  # nothing to decide: HiGHS calls it an empty model, not optimal
+        if ((model.row_lower > 0) | (model.row_upper < 0)).any():
+            raise Infeasible("the model is infeasible: a row without variables misses its bounds")
+        return LpSolution(0.0, np.zeros(0), np.zeros(n_rows), np.zeros(n_rows), "none", 0.0)
     highs = highspy.Highs()  # type: ignore[no-untyped-call]
     _configure(highs, model)
     highs.passModel(_highs_lp(model))
@@ -191,7 +197,6 @@ def solve(model: LinearProgram) -> LpSolution:
         "crossover": int(info.crossover_iteration_count),
         "mip_nodes": int(info.mip_node_count) if model.is_mip else 0,
     }
-    n_rows = model.matrix.shape[0]
     duals = (
         np.asarray(solution.row_dual, dtype=np.float64)
         if solution.dual_valid and not model.is_mip
@@ -266,3 +271,44 @@ def _solver_used(model: LinearProgram, counts: dict[str, int]) -> str:
     if counts["simplex"] > 0:
         return "simplex"
     return "presolve"
+
+
+def build_by_expressions(model: LinearProgram) -> tuple[int, int, int]:
+    """Build ``model`` through highspy's per-variable expression API (one Python object per
+    variable and per term) and return its (columns, rows, nonzeros). The benchmark's
+    baseline for building from arrays; not used by the engines."""
+    highs = highspy.Highs()  # type: ignore[no-untyped-call]
+    highs.silent()
+    n_rows = model.matrix.shape[0]
+    variables = [
+        highs.addVariable(lb=float(lo), ub=float(hi), obj=float(c))
+        for lo, hi, c in zip(
+            model.col_lower.tolist(), model.col_upper.tolist(), model.cost.tolist(), strict=True
+        )
+    ]
+    start, index, value = _rowwise(model.matrix)
+    for r in range(n_rows):
+        terms = range(int(start[r]), int(start[r + 1]))
+        expr = highs.qsum(float(value[k]) * variables[int(index[k])] for k in terms)
+        lo, hi = float(model.row_lower[r]), float(model.row_upper[r])
+        if lo == hi:
+            highs.addConstr(expr == lo)
+        elif lo == -INF:
+            highs.addConstr(expr <= hi)
+        elif hi == INF:
+            highs.addConstr(expr >= lo)
+        else:
+            highs.addConstr(lo <= expr <= hi)
+    return int(highs.getNumCol()), int(highs.getNumRow()), int(highs.getNumNz())
+
+
+def _rowwise(matrix: SparseMatrix) -> tuple[IntArray, IntArray, FloatArray]:
+    """CSR arrays of ``matrix``."""
+    if not matrix.colwise:
+        return matrix.start, matrix.index, matrix.value
+    n_rows, n_cols = matrix.shape
+    cols = np.repeat(np.arange(n_cols, dtype=np.int32), np.diff(matrix.start))
+    order = np.lexsort((cols, matrix.index))
+    start = np.zeros(n_rows + 1, dtype=np.int32)
+    np.cumsum(np.bincount(matrix.index, minlength=n_rows), out=start[1:])
+    return start, cols[order], matrix.value[order]
