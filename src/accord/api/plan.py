@@ -104,7 +104,9 @@ def post_version(company: CurrentCompany, db: Db, body: SaveBody, user: SignedIn
     if not user.may(permission):
         raise Forbidden(f"the role {user.role.value!r} may not save a {body.kind} plan")
     params = service.sop_params(**body.params())
-    stored = service.save_version(db, company, params, body.kind, user.username, body.note)
+    stored = service.save_version(
+        db, company, params, body.kind, user.username, body.note, actor=user
+    )
     return service.version_json(stored, with_result=True)
 
 

@@ -9,6 +9,7 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import asdict
 from typing import Any
 
+from accord.domain.access import User
 from accord.domain.dataset import Dataset
 from accord.errors import BadInput, NotFound
 from accord.planning import scenarios as scenario_changes
@@ -16,6 +17,7 @@ from accord.planning.scenarios import Change, Scenario
 from accord.planning.sop import SopParams, compare_strategies, plan_supply
 from accord.planning.sop_result import SupplyPlan
 from accord.planning.strategies import StrategyComparison
+from accord.services.auth import audit
 from accord.services.company import Company
 from accord.services.snapshot import build_snapshot
 from accord.storage import plan_repository
@@ -107,7 +109,13 @@ def _headline(result: dict[str, Any]) -> dict[str, Any]:
 
 
 def save_version(
-    db: Database, company: Company, params: SopParams, kind: str, author: str, note: str = ""
+    db: Database,
+    company: Company,
+    params: SopParams,
+    kind: str,
+    author: str,
+    note: str = "",
+    actor: User | None = None,
 ) -> StoredPlan:
     """Plan, then store the result as a new version of ``kind`` with its difference to the
     version saved before it (of any kind: the proposals and the consensus form one thread)."""
@@ -134,6 +142,8 @@ def save_version(
             diff=plan_diff(previous.result, result) if previous else None,
         )
         stored = plan_repository.get(conn, new_id)
+        if actor is not None:
+            audit(uow, actor, "save_plan", f"plan version {new_id}", kind=kind, note=note)
         uow.commit()
     assert stored is not None
     return stored

@@ -33,7 +33,7 @@ templates.env.filters["number"] = _number
 templates.env.filters["percent"] = _percent
 
 
-def _signed_in(request: Request) -> User | None:
+def signed_in_user(request: Request) -> User | None:
     session = request.cookies.get(SESSION_COOKIE)
     if not session:
         return None
@@ -43,7 +43,7 @@ def _signed_in(request: Request) -> User | None:
 def render(request: Request, name: str, context: dict[str, Any], status: int = 200) -> HTMLResponse:
     """A page, with the signed-in user (or None) and the CSRF token its forms repeat."""
     token = csrf_token(request)
-    page = {"user": _signed_in(request), "csrf": token, **context}
+    page = {"user": signed_in_user(request), "csrf": token, **context}
     response = templates.TemplateResponse(request, name, page, status_code=status)
     if request.cookies.get(CSRF_COOKIE) != token:
         set_csrf_cookie(response, token)

@@ -39,6 +39,34 @@ const accordCharts = {
     data: [{ type: "bar", x: d.reps, y: d.share, marker: { color: "#1f6feb" } }],
     layout: { yaxis: { title: "% of the constraint's free minutes" } },
   }),
+  "sop-demand-chart": (d) => ({
+    data: [
+      { type: "bar", name: "firm", x: d.periods, y: d.firm, marker: { color: "#0d1b2a" } },
+      { type: "bar", name: "likely", x: d.periods, y: d.likely, marker: { color: "#1f6feb" } },
+      { type: "bar", name: "forecast only", x: d.periods, y: d.forecast, marker: { color: "#9ec5fe" } },
+      { type: "scatter", mode: "lines+markers", name: "supply", x: d.periods, y: d.supply, line: { color: "#e8a33d", width: 3 } },
+    ],
+    layout: { barmode: "stack", yaxis: { title: "units" }, legend: { orientation: "h", y: 1.12 } },
+  }),
+  "sop-inventory-chart": (d) => ({
+    data: [
+      { type: "bar", name: "inventory (units)", x: d.periods, y: d.inventory, marker: { color: "#1a7f37" } },
+      { type: "bar", name: "backlog (units)", x: d.periods, y: d.backlog, marker: { color: "#d1453b" } },
+      { type: "scatter", mode: "lines+markers", name: "inventory investment", x: d.periods, y: d.investment, yaxis: "y2", line: { color: "#5b6b7c" } },
+    ],
+    layout: {
+      yaxis: { title: "units" }, yaxis2: { title: "investment", overlaying: "y", side: "right" },
+      legend: { orientation: "h", y: 1.12 }, margin: { l: 60, r: 70, t: 10, b: 60 },
+    },
+  }),
+  "sop-heatmap": (d) => ({
+    data: [{
+      type: "heatmap", x: d.periods, y: d.resources, z: d.utilization, zmin: 0, zmax: 130,
+      colorscale: [[0, "#f6f8fa"], [0.6, "#9ec5fe"], [0.77, "#e8a33d"], [1, "#d1453b"]],
+      hovertemplate: "%{y} %{x}: %{z}%<extra></extra>", colorbar: { title: "%" },
+    }],
+    layout: { height: Math.max(260, 26 * d.resources.length + 80), margin: { l: 90, r: 20, t: 10, b: 60 } },
+  }),
 };
 
 document.addEventListener("DOMContentLoaded", () => {
