@@ -5,24 +5,44 @@ from __future__ import annotations
 from pathlib import Path
 
 import fastapi_offline
+import plotly
 from fastapi import FastAPI
 from fastapi.openapi.docs import get_swagger_ui_html
-from fastapi.responses import HTMLResponse
+from fastapi.responses import FileResponse, HTMLResponse
 from fastapi.staticfiles import StaticFiles
 
 from accord import __version__
-from accord.api import datasets, health, throughput, users
+from accord.api import (
+    alignment,
+    crm,
+    datasets,
+    deal_desk,
+    forecast,
+    health,
+    plan,
+    throughput,
+    users,
+)
 from accord.api.errors import install_error_handlers
-from accord.api.headers import install_security_headers
+from accord.api.headers import SecurityHeaders
 from accord.config import Settings
 from accord.services.company import CompanyStore
 from accord.services.runtime import open_database
 from accord.storage.database import Database
-from accord.web import pages, sign_in
+from accord.web import (
+    alignment_pages,
+    data_page,
+    forecast_page,
+    pages,
+    sign_in,
+    sop_page,
+    throughput_page,
+)
 from accord.web.render import STATIC_DIR
 
 # Swagger UI's files, shipped inside an installed package so /docs works offline.
 SWAGGER_DIR = Path(fastapi_offline.__file__).parent / "static"
+PLOTLY_JS = Path(plotly.__file__).parent / "package_data" / "plotly.min.js"
 
 
 def create_app(settings: Settings, db: Database | None = None) -> FastAPI:
@@ -40,14 +60,30 @@ def create_app(settings: Settings, db: Database | None = None) -> FastAPI:
     app.state.db = database
     app.state.companies = CompanyStore(database, settings.horizon_days)
     install_error_handlers(app)
-    install_security_headers(app)
+    app.add_middleware(SecurityHeaders)
     app.include_router(health.router, prefix="/api/v1")
     app.include_router(datasets.router, prefix="/api/v1")
     app.include_router(throughput.router, prefix="/api/v1")
+    app.include_router(alignment.router, prefix="/api/v1")
     app.include_router(users.router, prefix="/api/v1")
+    app.include_router(deal_desk.router, prefix="/api/v1")
+    app.include_router(forecast.router, prefix="/api/v1")
+    app.include_router(plan.router, prefix="/api/v1")
+    app.include_router(crm.router, prefix="/api/v1")
     app.include_router(pages.router)
     app.include_router(sign_in.router)
+    app.include_router(data_page.router)
+    app.include_router(throughput_page.router)
+    app.include_router(alignment_pages.router)
+    app.include_router(sop_page.router)
+    app.include_router(forecast_page.router)
     app.mount("/static/swagger", StaticFiles(directory=SWAGGER_DIR))
+
+    @app.get("/static/plotly.min.js", include_in_schema=False)
+    def plotly_js() -> FileResponse:
+        # Plotly's bundle ships inside the installed plotly package: charts work offline.
+        return FileResponse(PLOTLY_JS, media_type="text/javascript")
+
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
 
     @app.get("/docs", include_in_schema=False)

@@ -10,7 +10,18 @@ import sys
 
 import typer
 
-from accord.cli import admin, datasets, serve, throughput, users
+from accord.cli import (
+    admin,
+    alignment,
+    crm,
+    datasets,
+    deal_desk,
+    forecast,
+    plan,
+    serve,
+    throughput,
+    users,
+)
 from accord.cli.common import err
 
 app = typer.Typer(
@@ -21,9 +32,10 @@ app = typer.Typer(
     pretty_exceptions_enable=False,
 )
 # Areas add their commands here.
-for area in (datasets, serve, admin, throughput):
+for area in (datasets, serve, admin, throughput, deal_desk, alignment, plan, forecast):
     app.registered_commands += area.app.registered_commands
 app.add_typer(users.app, name="users")
+app.add_typer(crm.app, name="crm")
 
 
 def main() -> None:

@@ -6,13 +6,26 @@ beside it) and is imported here, so migrations and the schema test see all of th
 
 from __future__ import annotations
 
-from accord.storage import auth_tables, tables
+from accord.storage import (
+    auth_tables,
+    crm_tables,
+    customer_tables,
+    deal_tables,
+    forecast_tables,
+    plan_tables,
+    tables,
+)
 from accord.storage.tables import metadata
 
 # Areas add their table modules to this tuple.
 AREAS = (
     tables,
+    customer_tables,
     auth_tables,
+    deal_tables,
+    plan_tables,
+    forecast_tables,
+    crm_tables,
 )
 
 __all__ = ["AREAS", "metadata"]

@@ -67,8 +67,21 @@ const accordCharts = {
     }],
     layout: { height: Math.max(260, 26 * d.resources.length + 80), margin: { l: 90, r: 20, t: 10, b: 60 } },
   }),
+  "forecast-chart": (d) => ({
+    data: [
+      { type: "scatter", mode: "lines", name: "history", x: d.history_x, y: d.history_y, line: { color: "#0d1b2a" } },
+      { type: "scatter", mode: "lines", name: "low", x: d.x, y: d.lo, line: { width: 0 }, showlegend: false, hoverinfo: "skip" },
+      { type: "scatter", mode: "lines", name: "interval", x: d.x, y: d.hi, fill: "tonexty", fillcolor: "rgba(31,111,235,0.18)", line: { width: 0 } },
+      { type: "scatter", mode: "lines+markers", name: "forecast (" + d.model + ")", x: d.x, y: d.y, line: { color: "#1f6feb", width: 3 } },
+    ],
+    layout: { yaxis: { title: "units per period", rangemode: "tozero" }, legend: { orientation: "h", y: 1.12 } },
+  }),
 };
 
 document.addEventListener("DOMContentLoaded", () => {
   for (const [id, build] of Object.entries(accordCharts)) accordChart(id, build);
+  // A choice that reloads its page (no inline handlers: the CSP forbids them).
+  for (const select of document.querySelectorAll("select[data-autosubmit]")) {
+    select.addEventListener("change", () => select.form.submit());
+  }
 });

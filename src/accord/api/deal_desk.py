@@ -1,0 +1,163 @@
+"""The deal desk: ATP, capable-to-promise inquiries and reservations (SPEC §5.1, §5.2)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Depends, Path, Query, Request
+from pydantic import BaseModel, Field
+
+from accord.api.deps import CurrentCompany, Db
+from accord.api.security import MayCheckDeal, MayReserve
+from accord.domain.access import Permission
+from accord.errors import Forbidden
+from accord.planning.pipeline import PipelineParams
+from accord.planning.promise import PromiseRequest
+from accord.services.atp import atp_record
+from accord.services.deal_check import check_deal
+from accord.services.pipeline import pipeline_check
+from accord.services.promise import Desk, inquire
+from accord.services.reservations import (
+    DEFAULT_HOLD_DAYS,
+    MAX_RESERVATION_ID,
+    confirm,
+    list_reservations,
+    release,
+    reserve,
+)
+
+router = APIRouter(tags=["deal desk"])
+
+
+def _desk(request: Request) -> Desk:
+    """One desk per app: the load state is kept between questions."""
+    desk: Desk | None = getattr(request.app.state, "desk", None)
+    if desk is None:
+        desk = request.app.state.desk = Desk()
+    return desk
+
+
+CurrentDesk = Annotated[Desk, Depends(_desk)]
+ReservationId = Annotated[
+    int, Path(ge=1, le=MAX_RESERVATION_ID, description="The reservation's id.")
+]
+
+
+class PromiseBody(BaseModel):
+    sku: str = Field(min_length=1, description="The product.")
+    quantity: float = Field(gt=0, description="How many units.")
+    requested_date: dt.date | None = Field(
+        default=None, description="Wanted by; default: as soon as possible."
+    )
+    customer: str | None = None
+    resequence: bool = Field(
+        default=False, description="Also price moving lower-priority orders (slower)."
+    )
+
+    def request(self) -> PromiseRequest:
+        return PromiseRequest(self.sku, self.quantity, self.requested_date, self.customer)
+
+
+class ReservationBody(PromiseBody):
+    opportunity_id: str | None = None
+    hold_days: int = Field(
+        default=DEFAULT_HOLD_DAYS, ge=1, le=365, description="Days until it expires."
+    )
+
+
+@router.get("/atp/{sku}", summary="Time-phased available-to-promise of one product")
+def get_atp(
+    company: CurrentCompany,
+    db: Db,
+    sku: Annotated[str, Path(description="The product.")],
+    periods: Annotated[int, Query(ge=1, le=520, description="Number of periods.")] = 12,
+) -> dict[str, Any]:
+    return atp_record(company.snapshot, sku, periods, db).to_json()
+
+
+@router.post("/promise", summary="Capable-to-promise inquiry (changes nothing)")
+def post_promise(
+    body: PromiseBody, company: CurrentCompany, db: Db, desk: CurrentDesk
+) -> dict[str, Any]:
+    answer = inquire(company.snapshot, desk, body.request(), db, with_resequence=body.resequence)
+    return answer.to_json()
+
+
+@router.post(
+    "/reservations",
+    status_code=201,
+    summary="Reserve the load of a promise (409 with a fresh answer when it no longer fits)",
+)
+def post_reservation(
+    body: ReservationBody, company: CurrentCompany, db: Db, desk: CurrentDesk, user: MayReserve
+) -> dict[str, Any]:
+    return reserve(
+        db,
+        company.snapshot,
+        desk,
+        body.request(),
+        created_by=user.username,
+        opportunity_id=body.opportunity_id,
+        hold_days=body.hold_days,
+    ).to_json()
+
+
+@router.get("/reservations", summary="Reservations, newest last")
+def get_reservations(
+    db: Db,
+    status: Annotated[
+        str | None, Query(description="active, confirmed or released; default: all.")
+    ] = None,
+) -> dict[str, Any]:
+    return {"reservations": [r.to_json() for r in list_reservations(db, status)]}
+
+
+@router.post("/reservations/{reservation_id}/confirm", summary="Confirm a reservation")
+def post_confirm(reservation_id: ReservationId, db: Db, user: MayReserve) -> dict[str, Any]:
+    return confirm(db, reservation_id).to_json()
+
+
+@router.post("/reservations/{reservation_id}/release", summary="Release a reservation")
+def post_release(reservation_id: ReservationId, db: Db, user: MayReserve) -> dict[str, Any]:
+    return release(db, reservation_id).to_json()
+
+
+@router.post(
+    "/check/{opportunity_id}",
+    summary="Deal check: promise every line, check its scope, log the check",
+)
+def post_check(
+    opportunity_id: str,
+    company: CurrentCompany,
+    db: Db,
+    desk: CurrentDesk,
+    user: MayCheckDeal,
+    reserve_lines: Annotated[
+        bool, Query(alias="reserve", description="Reserve the load of every line.")
+    ] = False,
+) -> dict[str, Any]:
+    if reserve_lines and not user.may(Permission.RESERVE):
+        raise Forbidden(f"the role {user.role.value!r} may not reserve")
+    return check_deal(
+        db,
+        company.snapshot,
+        desk,
+        opportunity_id,
+        reserve_lines=reserve_lines,
+        checked_by=user.username,
+    ).to_json()
+
+
+@router.get("/pipeline", summary="Pipeline check: open deals in priority order, load, risk")
+def get_pipeline(
+    company: CurrentCompany,
+    db: Db,
+    desk: CurrentDesk,
+    weighted: Annotated[bool, Query(description="Place probability x quantity.")] = False,
+    order_by: Annotated[str, Query(description="default or tcu.")] = "default",
+    draws: Annotated[int, Query(ge=0, le=100_000, description="Monte-Carlo draws.")] = 0,
+    seed: Annotated[int, Query(description="Seed of the draws.")] = 7,
+) -> dict[str, Any]:
+    params = PipelineParams(order_by=order_by, weighted=weighted, draws=draws, seed=seed)
+    return pipeline_check(company.snapshot, desk, params, db).to_json()

@@ -1,0 +1,175 @@
+"""Deal desk commands: atp, promise (inquiry or --reserve), reservations, check."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Annotated
+
+import typer
+
+from accord.cli.common import (
+    AsOfOpt,
+    DataOpt,
+    JsonOpt,
+    current_settings,
+    emit_json,
+    guard,
+    out,
+    parse_as_of,
+)
+from accord.errors import BadInput
+
+app = typer.Typer()
+
+
+def _date(text: str | None, option: str) -> dt.date | None:
+    if text is None:
+        return None
+    try:
+        return dt.date.fromisoformat(text)
+    except ValueError:
+        raise BadInput(f"{option}: not a date (YYYY-MM-DD): {text!r}") from None
+
+
+@app.command()
+def atp(
+    sku: Annotated[str, typer.Argument(help="The product.")],
+    periods: Annotated[int, typer.Option("--periods", help="Number of periods.")] = 12,
+    data: DataOpt = None,
+    as_of: AsOfOpt = None,
+    as_json: JsonOpt = False,
+) -> None:
+    """Time-phased available-to-promise of one product, per period of the dataset."""
+    from accord.services.atp import atp_record
+    from accord.services.company import open_company
+    from accord.services.runtime import open_database
+
+    with guard(as_json):
+        settings = current_settings()
+        db = None if data else open_database(settings)
+        company = open_company(settings, data, parse_as_of(as_of), db)
+        result = atp_record(company.snapshot, sku, periods, db)
+        if as_json:
+            emit_json(result.to_json())
+            return
+        out.print(str(result), markup=False, soft_wrap=True)
+
+
+@app.command()
+def promise(
+    sku: Annotated[str, typer.Argument(help="The product.")],
+    quantity: Annotated[float, typer.Argument(help="How many.")],
+    by: Annotated[str | None, typer.Option("--by", help="Wanted by (YYYY-MM-DD).")] = None,
+    customer: Annotated[str | None, typer.Option("--customer", help="For this customer.")] = None,
+    reserve: Annotated[
+        bool, typer.Option("--reserve", help="Commit the load (a reservation) at that date.")
+    ] = False,
+    resequence: Annotated[
+        bool,
+        typer.Option("--resequence", help="Also price moving lower-priority orders (slower)."),
+    ] = False,
+    data: DataOpt = None,
+    as_of: AsOfOpt = None,
+    as_json: JsonOpt = False,
+) -> None:
+    """Capable-to-promise: the earliest date, why, and what it takes to meet --by."""
+    from accord.planning.promise import PromiseRequest
+    from accord.services.company import open_company
+    from accord.services.promise import Desk, inquire
+    from accord.services.reservations import reserve as reserve_load
+    from accord.services.runtime import open_database
+
+    with guard(as_json):
+        settings = current_settings()
+        if reserve and data is not None:
+            raise BadInput("--reserve works on the database: leave out --data")
+        db = None if data else open_database(settings)
+        company = open_company(settings, data, parse_as_of(as_of), db)
+        request = PromiseRequest(sku, quantity, _date(by, "--by"), customer)
+        desk = Desk()
+        if reserve and db is not None:
+            reserved = reserve_load(db, company.snapshot, desk, request)
+            if as_json:
+                emit_json(reserved.to_json())
+            else:
+                out.print(str(reserved), markup=False, soft_wrap=True)
+            return
+        answer = inquire(company.snapshot, desk, request, db, with_resequence=resequence)
+        if as_json:
+            emit_json(answer.to_json())
+            return
+        out.print(str(answer), markup=False, soft_wrap=True)
+
+
+@app.command()
+def check(
+    opportunity_id: Annotated[str, typer.Argument(help="The opportunity (deal) id.")],
+    reserve: Annotated[
+        bool, typer.Option("--reserve", help="Reserve the load of every line.")
+    ] = False,
+    user: Annotated[
+        str | None, typer.Option("--user", help="Who checks (logged); default: $USER.")
+    ] = None,
+    data: DataOpt = None,
+    as_of: AsOfOpt = None,
+    as_json: JsonOpt = False,
+) -> None:
+    """Promise every line of a deal, check its scope, and log the check."""
+    import getpass
+
+    from accord.services.company import open_company
+    from accord.services.deal_check import check_deal
+    from accord.services.promise import Desk
+    from accord.services.runtime import open_database
+
+    with guard(as_json):
+        settings = current_settings()
+        if reserve and data is not None:
+            raise BadInput("--reserve works on the database: leave out --data")
+        db = None if data else open_database(settings)
+        company = open_company(settings, data, parse_as_of(as_of), db)
+        result = check_deal(
+            db,
+            company.snapshot,
+            Desk(),
+            opportunity_id,
+            reserve_lines=reserve,
+            checked_by=user or getpass.getuser(),
+        )
+        if as_json:
+            emit_json(result.to_json())
+            return
+        out.print(str(result), markup=False, soft_wrap=True)
+
+
+@app.command("pipeline")
+def pipeline_command(
+    weighted: Annotated[
+        bool, typer.Option("--weighted", help="Place probability x quantity of each line.")
+    ] = False,
+    order_by: Annotated[
+        str, typer.Option("--order-by", help="default (close date, probability) or tcu.")
+    ] = "default",
+    draws: Annotated[int, typer.Option("--draws", help="Monte-Carlo draws of wins (0: none).")] = 0,
+    seed: Annotated[int, typer.Option("--seed", help="Random seed of the draws.")] = 7,
+    data: DataOpt = None,
+    as_of: AsOfOpt = None,
+    as_json: JsonOpt = False,
+) -> None:
+    """Promise the whole open pipeline in priority order; the deals at risk and the load."""
+    from accord.planning.pipeline import PipelineParams
+    from accord.services.company import open_company
+    from accord.services.pipeline import pipeline_check
+    from accord.services.promise import Desk
+    from accord.services.runtime import open_database
+
+    with guard(as_json):
+        settings = current_settings()
+        params = PipelineParams(order_by=order_by, weighted=weighted, draws=draws, seed=seed)
+        db = None if data else open_database(settings)
+        company = open_company(settings, data, parse_as_of(as_of), db)
+        result = pipeline_check(company.snapshot, Desk(), params, db)
+        if as_json:
+            emit_json(result.to_json())
+            return
+        out.print(str(result), markup=False, soft_wrap=True)

@@ -1,0 +1,341 @@
+"""The pipeline check (SPEC §5.3): every open deal promised in priority order against the
+capacity left by the orders (and reservations) and by the deals before it.
+
+- Order: close date, then probability (highest first), then id (``order_by="default"``;
+  the customer tier of §5.5 is not used yet), or throughput per constraint minute, highest
+  first (``"tcu"``).
+- Each deal's lines are placed as capable-to-promise places a reservation (free stock,
+  then made through every step); ``weighted`` places ``probability x quantity``. Per deal:
+  the earliest date (its last line), on time or days late against the requested date (line,
+  else deal; none: on time), the binding resource (the step its latest line waited for
+  longest), and its value.
+- Value at risk: the value of the late deals (weighted by probability when ``weighted``).
+- Load per resource and period (the dataset's period): firm (orders and reservations),
+  pipeline (the deals) and capacity, in minutes.
+- Monte-Carlo (``draws`` > 0, seeded): each deal is won with its probability; its load is
+  its minutes per resource (BOM included) in the period of its earliest date; the result
+  is, per resource and period, the share of draws in which firm + won load exceeds capacity.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+from numba import njit
+
+from accord.domain.snapshot import Snapshot
+from accord.errors import BadInput
+from accord.planning.atp import period_bounds
+from accord.planning.loading import LoadState
+from accord.planning.promise import constraint_minutes_per_unit, constraint_of
+
+ORDERS = ("default", "tcu")
+MAX_DRAWS = 100_000
+
+
+@dataclass(frozen=True, slots=True)
+class PipelineParams:
+    order_by: str = "default"
+    weighted: bool = False
+    draws: int = 0
+    seed: int = 7
+
+    def __post_init__(self) -> None:
+        if self.order_by not in ORDERS:
+            raise BadInput(f"order_by must be one of {', '.join(ORDERS)}, got {self.order_by!r}")
+        if not 0 <= self.draws <= MAX_DRAWS:
+            raise BadInput(f"draws must be within 0..{MAX_DRAWS}, got {self.draws!r}")
+
+
+@dataclass(frozen=True, slots=True)
+class DealRow:
+    opportunity_id: str
+    customer: str
+    earliest_date: dt.date | None
+    requested_date: dt.date | None
+    verdict: str
+    days_late: int | None
+    binding_resource: str | None
+    value: float
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "opportunity_id": self.opportunity_id,
+            "customer": self.customer,
+            "earliest_date": None if self.earliest_date is None else self.earliest_date.isoformat(),
+            "requested_date": None
+            if self.requested_date is None
+            else self.requested_date.isoformat(),
+            "verdict": self.verdict,
+            "days_late": self.days_late,
+            "binding_resource": self.binding_resource,
+            "value": round(self.value, 2),
+        }
+
+
+@dataclass(frozen=True, slots=True)
+class PipelineResult:
+    deals: tuple[DealRow, ...]
+    value_at_risk: float
+    load: tuple[dict[str, Any], ...]
+    weighted: bool
+    draws: int
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "weighted": self.weighted,
+            "draws": self.draws,
+            "deals": [d.to_json() for d in self.deals],
+            "value_at_risk": round(self.value_at_risk, 2),
+            "load": list(self.load),
+        }
+
+    def __str__(self) -> str:
+        late = [d for d in self.deals if d.verdict == "late"]
+        lines = [
+            f"{len(self.deals)} open deals, {len(late)} late; value at risk "
+            f"{self.value_at_risk:,.2f}"
+        ]
+        for d in late[:20]:
+            when = d.earliest_date.isoformat() if d.earliest_date else "beyond the horizon"
+            lines.append(
+                f"  {d.opportunity_id} ({d.customer}): {when}, "
+                f"{d.days_late if d.days_late is not None else '?'} days late"
+                f" on {d.binding_resource or 'material'}, value {d.value:,.2f}"
+            )
+        if self.draws:
+            risky = sorted(
+                (r for r in self.load if r.get("overload_probability", 0) > 0),
+                key=lambda r: -r["overload_probability"],
+            )
+            lines.append(f"{len(risky)} resource periods may be overloaded ({self.draws} draws)")
+            lines += [
+                f"  {r['resource']} {r['period_start']}: {r['overload_probability']:.0%}"
+                for r in risky[:10]
+            ]
+        busy = [
+            r
+            for r in self.load
+            if r["capacity"] and r["firm"] + r["pipeline"] >= 0.95 * r["capacity"]
+        ]
+        lines.append(f"{len(busy)} resource periods loaded to 95 % or more")
+        lines += [
+            f"  {r['resource']} {r['period_start']}: firm {r['firm']:,.0f} + pipeline "
+            f"{r['pipeline']:,.0f} of {r['capacity']:,.0f}"
+            for r in busy[:10]
+        ]
+        return "\n".join(lines)
+
+
+def _ordered(snapshot: Snapshot, state: LoadState, order_by: str) -> list[str]:
+    deals = [o for o in snapshot.opportunities if o.is_open]
+    if order_by == "tcu":
+        r = constraint_of(state)
+        per_unit = (
+            constraint_minutes_per_unit(state, r)
+            if r is not None
+            else np.zeros(len(snapshot.products))
+        )
+
+        def tcu(opp_id: str) -> float:
+            lines = snapshot.lines_by_opportunity.get(opp_id, ())
+            t = sum(
+                ln.quantity * (ln.unit_price - snapshot.products_by_sku[ln.sku].material_cost)
+                for ln in lines
+            )
+            minutes = sum(ln.quantity * per_unit[snapshot.sku_index[ln.sku]] for ln in lines)
+            return t / minutes if minutes > 0 else float("inf")
+
+        return [
+            o.opportunity_id
+            for o in sorted(deals, key=lambda o: (-tcu(o.opportunity_id), o.opportunity_id))
+        ]
+    far = dt.date.max
+    return [
+        o.opportunity_id
+        for o in sorted(
+            deals, key=lambda o: (o.close_date or far, -o.probability, o.opportunity_id)
+        )
+    ]
+
+
+def pipeline(state: LoadState, params: PipelineParams | None = None) -> PipelineResult:
+    """Check the open pipeline on a copy of ``state`` (left unchanged)."""
+    params = params or PipelineParams()
+    s = state.snapshot
+    work = state.copy()
+    firm_free = work.free.copy()
+    deals: list[DealRow] = []
+    placed_sku: list[int] = []  # per placed line, for the Monte-Carlo requirements
+    placed_qty: list[float] = []
+    placed_day: list[int] = []
+    placed_deal: list[int] = []
+    probabilities: list[float] = []
+    at_risk = 0.0
+    horizon = s.horizon
+    made = np.diff(work.r_start) > 0
+    made |= np.diff(work.trees.start) > 1
+    placeable = (made | (work.stock_row >= 0)).tolist()
+    sku_index = s.sku_index
+    for n, opp_id in enumerate(_ordered(s, work, params.order_by)):
+        opp = s.opportunities_by_id[opp_id]
+        last: int | None = -1
+        binding: str | None = None
+        wanted: dt.date | None = None
+        value = 0.0
+        for line in s.lines_by_opportunity.get(opp_id, ()):
+            value += line.value
+            asked = line.requested_date or opp.requested_date
+            if asked is not None and (wanted is None or asked > wanted):
+                wanted = asked
+            sku = sku_index[line.sku]
+            qty = line.quantity * (opp.probability if params.weighted else 1.0)
+            if qty <= 0 or not placeable[sku]:
+                continue
+            day = work.commit_fast(sku, qty)
+            if last is not None and (day is None or day > last):
+                last = day
+                binding = _binding(s, sku, work.step_ready, work.step_start)
+            placed_sku.append(sku)
+            placed_qty.append(line.quantity)
+            placed_day.append(horizon - 1 if day is None else min(day, horizon - 1))
+            placed_deal.append(n)
+        probabilities.append(opp.probability)
+        earliest = None if last is None else s.date_of(max(last, 0))
+        days: int | None
+        if earliest is not None and (wanted is None or earliest <= wanted):
+            verdict, days = "on_time", 0
+        else:
+            verdict = "late"
+            days = None if earliest is None or wanted is None else (earliest - wanted).days
+            at_risk += value * (opp.probability if params.weighted else 1.0)
+        deals.append(DealRow(opp_id, opp.customer, earliest, wanted, verdict, days, binding, value))
+    entries = _requirements(
+        work, np.array(placed_deal, dtype=np.int64), np.array(placed_sku, dtype=np.int64),
+        np.array(placed_qty, dtype=np.float64), np.array(placed_day, dtype=np.int64),
+    ) if params.draws > 0 else None  # fmt: skip
+    load = _load_table(work, firm_free, entries, probabilities, params)
+    return PipelineResult(tuple(deals), at_risk, load, params.weighted, params.draws)
+
+
+def _binding(s: Snapshot, sku: int, ready: np.ndarray, start: np.ndarray) -> str | None:
+    """The resource of the step the lot waited for longest (None: it never waited)."""
+    steps = s.routings.get(s.products[sku].sku, ())
+    best, wait = None, 0
+    for j in range(len(steps)):
+        if ready[j] >= 0 and start[j] - ready[j] > wait:
+            best, wait = j, int(start[j] - ready[j])
+    return None if best is None else steps[best].resource
+
+
+Entries = tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]  # deal, resource, day, minutes
+
+
+def _requirements(
+    state: LoadState, deal: np.ndarray, sku: np.ndarray, quantity: np.ndarray, day: np.ndarray
+) -> Entries:
+    """Minutes per routing step (BOM included, setups once) of every placed line."""
+    t = state.trees
+    nodes_per_line = t.start[sku + 1] - t.start[sku]
+    line_of_node = np.repeat(np.arange(len(sku)), nodes_per_line)
+    node = _ranges(t.start[sku], nodes_per_line)
+    node_sku = t.sku[node]
+    steps_per_node = state.r_start[node_sku + 1] - state.r_start[node_sku]
+    node_of_step = np.repeat(np.arange(len(node)), steps_per_node)
+    step = _ranges(state.r_start[node_sku], steps_per_node)
+    line = line_of_node[node_of_step]
+    minutes = (
+        quantity[line] * t.cum_mult[node[node_of_step]] * state.r_min[step] + state.r_setup[step]
+    )
+    return deal[line], state.r_res[step], day[line], minutes
+
+
+def _ranges(first: np.ndarray, counts: np.ndarray) -> np.ndarray:
+    """``first[i], first[i] + 1, ..., first[i] + counts[i] - 1`` for every i, concatenated."""
+    total = int(counts.sum())
+    if total == 0:
+        return np.zeros(0, dtype=np.int64)
+    offsets = np.repeat(first - np.cumsum(counts) + counts, counts)
+    return offsets + np.arange(total)
+
+
+def _load_table(
+    work: LoadState,
+    firm_free: np.ndarray,
+    entries: Entries | None,
+    probabilities: list[float],
+    params: PipelineParams,
+) -> tuple[dict[str, Any], ...]:
+    s = work.snapshot
+    starts = _period_starts(s)
+    firm = np.add.reduceat(work.cap - firm_free, starts, axis=1)
+    pipe = np.add.reduceat(firm_free - work.free, starts, axis=1)
+    capacity = np.add.reduceat(work.cap, starts, axis=1)
+    over: np.ndarray | None = None
+    if params.draws > 0 and entries is not None:
+        deal, res, day, minutes = entries
+        cell = res * len(starts) + np.searchsorted(starts, day, side="right") - 1
+        # One entry per (deal, cell): fewer to add up in every draw.
+        key, where = np.unique(deal * firm.size + cell, return_inverse=True)
+        summed = np.bincount(where, weights=minutes, minlength=len(key))
+        # Keys are sorted by deal: CSR offsets let a draw add only the deals it won.
+        offsets = np.searchsorted(key // firm.size, np.arange(len(probabilities) + 1))
+        over = _overload(
+            offsets, key % firm.size, summed, np.array(probabilities),
+            firm.ravel(), capacity.ravel(), params.draws, params.seed,
+        ).reshape(firm.shape)  # fmt: skip
+    rows = []
+    for r, resource in enumerate(s.resources):
+        for p, start in enumerate(starts.tolist()):
+            row: dict[str, Any] = {
+                "resource": resource.resource,
+                "period_start": s.date_of(start).isoformat(),
+                "firm": round(float(firm[r, p]), 2),
+                "pipeline": round(float(pipe[r, p]), 2),
+                "capacity": round(float(capacity[r, p]), 2),
+            }
+            if over is not None:
+                row["overload_probability"] = round(float(over[r, p]), 4)
+            rows.append(row)
+    return tuple(rows)
+
+
+def _period_starts(s: Snapshot) -> np.ndarray:
+    starts = [0]
+    while True:
+        _, last = period_bounds(s.date_of(starts[-1]), s.settings.period)
+        nxt = s.day_index(last) + 1
+        if nxt >= s.horizon:
+            return np.array(starts, dtype=np.int64)
+        starts.append(nxt)
+
+
+@njit(cache=True)
+def _overload(
+    offsets: np.ndarray,
+    cell: np.ndarray,
+    minutes: np.ndarray,
+    probability: np.ndarray,
+    firm: np.ndarray,
+    capacity: np.ndarray,
+    draws: int,
+    seed: int,
+) -> np.ndarray:
+    """Share of ``draws`` in which each cell's firm + won load exceeds its capacity; deal
+    k's load is ``minutes[offsets[k]:offsets[k + 1]]`` on those ``cell``s."""
+    np.random.seed(seed)
+    over = np.zeros(firm.shape[0])
+    load = np.empty(firm.shape[0])
+    for _ in range(draws):
+        load[:] = firm
+        for k in range(probability.shape[0]):
+            if np.random.random() < probability[k]:
+                for i in range(offsets[k], offsets[k + 1]):
+                    load[cell[i]] += minutes[i]
+        for c in range(load.shape[0]):
+            if load[c] > capacity[c] + 1e-6:
+                over[c] += 1.0
+    return over / draws

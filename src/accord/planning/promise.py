@@ -1,0 +1,292 @@
+"""Capable-to-promise (SPEC §5.2): the earliest date for a quantity, why, and the price of yes.
+
+Model. After every open order (priority, then due date) and every active reservation has
+been placed (``planning/loading.py``), the question's quantity takes the stock still free
+(net of safety stock, with scheduled receipts), and the rest is made: components first
+(taken from their free stock, bought after their lead time, or made), then every routing
+step of the product, day by day into the free minutes of its resource (``kernels.py``),
+then the product's lead time in calendar days. The earliest date is the sooner of "all
+from stock" and "free stock now plus the rest made". The verdict compares it with the
+requested date; reasons name what binds (the resource waited for longest, a late
+component, the lead time); ``planning/options.py`` prices saying yes to the date.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+
+from accord.domain.snapshot import Snapshot
+from accord.errors import BadInput, MissingData, NotFound
+from accord.planning.loading import LoadState
+from accord.planning.reasons import Reason, reasons
+
+
+@dataclass(frozen=True, slots=True)
+class PromiseRequest:
+    """Deliver ``quantity`` of ``sku`` (to ``customer``), wanted by ``requested_date``."""
+
+    sku: str
+    quantity: float
+    requested_date: dt.date | None = None
+    customer: str | None = None
+
+    def __post_init__(self) -> None:
+        if not self.sku:
+            raise BadInput("sku must not be empty")
+        q = self.quantity
+        if isinstance(q, bool) or not isinstance(q, (int, float)) or not math.isfinite(q):
+            raise BadInput(f"quantity must be a number, got {q!r}")
+        if not q > 0:
+            raise BadInput(f"quantity must be > 0, got {q!r}")
+
+
+@dataclass(frozen=True, slots=True)
+class Option:
+    kind: str  # partial, split, overtime, subcontract, resequence
+    cost: float
+    delivers_by: dt.date
+    details: dict[str, Any]
+    summary: str
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "kind": self.kind,
+            "cost": round(self.cost, 2),
+            "delivers_by": self.delivers_by.isoformat(),
+            "details": self.details,
+            "summary": self.summary,
+        }
+
+
+@dataclass(frozen=True, slots=True)
+class Throughput:
+    per_unit: float
+    total: float
+    constraint: str | None
+    constraint_minutes: float
+    per_constraint_minute: float | None
+    company_average: float | None
+
+    def to_json(self) -> dict[str, Any]:
+        def r(x: float | None) -> float | None:
+            return None if x is None else round(x, 4)
+
+        return {
+            "per_unit": r(self.per_unit),
+            "total": r(self.total),
+            "constraint": self.constraint,
+            "constraint_minutes": r(self.constraint_minutes),
+            "per_constraint_minute": r(self.per_constraint_minute),
+            "company_average": r(self.company_average),
+        }
+
+
+@dataclass(frozen=True, slots=True)
+class Promise:
+    """The answer to one question (SPEC §3.5 ``promise``)."""
+
+    sku: str
+    quantity: float
+    requested_date: dt.date | None
+    earliest_date: dt.date | None  # None: not within the planning horizon
+    verdict: str  # on_time / late
+    days_late: int | None
+    reasons: tuple[Reason, ...]
+    options: tuple[Option, ...]
+    throughput: Throughput
+    from_stock: float
+    made: float
+    customer: str | None = None
+    horizon_end: dt.date | None = field(default=None)
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "sku": self.sku,
+            "quantity": self.quantity,
+            "customer": self.customer,
+            "requested_date": _iso(self.requested_date),
+            "earliest_date": _iso(self.earliest_date),
+            "verdict": self.verdict,
+            "days_late": self.days_late,
+            "from_stock": self.from_stock,
+            "made": self.made,
+            "reasons": [r.to_json() for r in self.reasons],
+            "options": [o.to_json() for o in self.options],
+            "throughput": self.throughput.to_json(),
+        }
+
+    def __str__(self) -> str:
+        when = self.earliest_date.isoformat() if self.earliest_date else "not within the horizon"
+        head = f"{self.quantity:g} x {self.sku}: earliest {when}"
+        if self.requested_date is not None:
+            late = f"late by {self.days_late} days" if self.verdict == "late" else "on time"
+            head += f" (wanted {self.requested_date.isoformat()}: {late})"
+        lines = [head]
+        lines += [f"  - {r.message}" for r in self.reasons]
+        if self.options:
+            lines.append("To say yes:")
+            lines += [f"  - {o.summary}" for o in self.options]
+        t = self.throughput
+        if t.per_constraint_minute is not None:
+            avg = f"{t.company_average:.2f}" if t.company_average is not None else "n/a"
+            lines.append(
+                f"Throughput {t.total:,.2f} ({t.per_unit:,.2f} a unit); "
+                f"{t.per_constraint_minute:.2f} per minute of {t.constraint} "
+                f"(company average {avg})"
+            )
+        return "\n".join(lines)
+
+
+def _iso(day: dt.date | None) -> str | None:
+    return None if day is None else day.isoformat()
+
+
+def product_index(snapshot: Snapshot, sku: str) -> int:
+    index = snapshot.sku_index.get(sku)
+    if index is None:
+        raise NotFound(f"unknown sku {sku!r}: no such product")
+    return index
+
+
+def check_promisable(state: LoadState, sku: int, quantity: float) -> None:
+    """MissingData when the product can neither be made nor covered by its stock."""
+    if state.has_supply_route(sku):
+        return
+    have = state.drawable_now(sku)
+    k = int(state.stock_row[sku])
+    later = float(state.avail[k, -1]) if k >= 0 else 0.0  # what the last day can draw
+    if later < quantity:
+        name = state.snapshot.products[sku].sku
+        raise MissingData(
+            f"{name} has no routing (and no BOM), so it cannot be made, and its free stock "
+            f"({max(have, 0.0):g} now, {max(later, 0.0):g} at most later) does not cover "
+            f"{quantity:g}: add its routing to the dataset",
+        )
+
+
+def earliest_day(state: LoadState, sku: int, quantity: float) -> int | None:
+    """The hot path: the earliest delivery day (from as-of) of an inquiry, nothing changed."""
+    return state.place(sku, quantity).day
+
+
+def promise(
+    state: LoadState,
+    request: PromiseRequest,
+    *,
+    with_options: bool = True,
+    company_average: float | None = None,
+    with_resequence: bool = False,
+) -> Promise:
+    """Answer ``request`` on ``state`` (unchanged on return). ``with_resequence`` adds the
+    re-sequencing option (it places the order book again: slower)."""
+    from accord.planning import options as price_of_yes  # options builds on this module
+    from accord.planning.resequence import resequence
+
+    snapshot = state.snapshot
+    sku = product_index(snapshot, request.sku)
+    check_promisable(state, sku, request.quantity)
+    placement = state.place(sku, request.quantity)
+    earliest = None if placement.day is None else snapshot.date_of(placement.day)
+    wanted = request.requested_date
+    if earliest is None:
+        verdict, days_late = "late", None
+    elif wanted is None or earliest <= wanted:
+        verdict, days_late = "on_time", 0
+    else:
+        verdict, days_late = "late", (earliest - wanted).days
+    opts: tuple[Option, ...] = ()
+    if with_options and verdict == "late" and wanted is not None:
+        opts = price_of_yes.options(state, sku, request.quantity, wanted, placement)
+        if with_resequence and snapshot.day_index(wanted) >= 0:
+            moved = resequence(state, sku, request.quantity, snapshot.day_index(wanted))
+            opts = opts if moved is None else (*opts, moved)
+    return Promise(
+        sku=request.sku,
+        quantity=request.quantity,
+        requested_date=wanted,
+        earliest_date=earliest,
+        verdict=verdict,
+        days_late=days_late,
+        reasons=reasons(state, placement),
+        options=opts,
+        throughput=throughput(state, sku, request.quantity, company_average),
+        from_stock=placement.from_stock,
+        made=placement.made,
+        customer=request.customer,
+        horizon_end=snapshot.date_of(snapshot.horizon - 1),
+    )
+
+
+def constraint_minutes_per_unit(state: LoadState, resource: int) -> np.ndarray:
+    """Per product: minutes per unit on ``resource`` over its whole BOM tree (setups aside)."""
+    s = state.snapshot
+    on_r = state.r_res == resource
+    owner = np.repeat(np.arange(len(s.products)), np.diff(state.r_start))
+    direct = np.bincount(owner[on_r], weights=state.r_min[on_r], minlength=len(s.products))
+    t = state.trees
+    tree_owner = np.repeat(np.arange(len(s.products)), np.diff(t.start))
+    return np.bincount(tree_owner, weights=t.cum_mult * direct[t.sku], minlength=len(s.products))
+
+
+def constraint_of(state: LoadState) -> int | None:
+    """The resource with the highest load ÷ capacity over the horizon (None without any)."""
+    if state.cap.shape[0] == 0:
+        return None
+    return int(np.argmax(state.load_ratio()))
+
+
+def _constraint(state: LoadState) -> tuple[int, np.ndarray] | None:
+    """The constraint and every product's minutes per unit on it, kept on the state until
+    it changes (a commit)."""
+    cached = state.memo.get("constraint")
+    if cached is not None and cached[0] == state.committed:
+        return cached[1]  # type: ignore[no-any-return]
+    r = constraint_of(state)
+    value = None if r is None else (r, constraint_minutes_per_unit(state, r))
+    state.memo["constraint"] = (state.committed, value)
+    return value
+
+
+def company_average(state: LoadState) -> float | None:
+    """Throughput per constraint minute of the open order book as a whole."""
+    found = _constraint(state)
+    s = state.snapshot
+    if found is None or len(s.order_sku) == 0:
+        return None
+    per_unit = found[1]
+    minutes = float(np.dot(per_unit[s.order_sku], s.order_qty))
+    if minutes <= 0:
+        return None
+    return float(np.dot(s.throughput_per_unit[s.order_sku], s.order_qty)) / minutes
+
+
+def throughput(
+    state: LoadState, sku: int, quantity: float, average: float | None = None
+) -> Throughput:
+    s = state.snapshot
+    per_unit = float(s.throughput_per_unit[sku])
+    found = _constraint(state)
+    if found is None:
+        return Throughput(per_unit, per_unit * quantity, None, 0.0, None, None)
+    r, per_unit_minutes = found
+    minutes = float(per_unit_minutes[sku]) * quantity
+    if minutes > 0:
+        t = state.trees
+        nodes = t.sku[t.start[sku] : t.start[sku + 1]]
+        for c in nodes.tolist():
+            j = slice(state.r_start[c], state.r_start[c + 1])
+            minutes += float(state.r_setup[j][state.r_res[j] == r].sum())
+    avg = average if average is not None else company_average(state)
+    return Throughput(
+        per_unit=per_unit,
+        total=per_unit * quantity,
+        constraint=s.resources[r].resource,
+        constraint_minutes=minutes,
+        per_constraint_minute=per_unit * quantity / minutes if minutes > 0 else None,
+        company_average=avg,
+    )

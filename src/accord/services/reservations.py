@@ -1,0 +1,197 @@
+"""Reservations: commit a promise's load (seen by every later question), confirm it, or
+release it. Writes are serialised (one database lock) and the capacity is checked again
+inside the lock, so two clients asking for the last free capacity cannot both get it.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from typing import Any
+
+from accord.domain.snapshot import Snapshot
+from accord.errors import BadInput, Conflict, NotFound
+from accord.planning.promise import Promise, PromiseRequest, promise
+from accord.services.promise import Desk, utc_now
+from accord.storage import deal_repository
+from accord.storage.database import Database
+
+DEFAULT_HOLD_DAYS = 7
+MAX_RESERVATION_ID = 2**31 - 1  # the id column is a 32-bit integer on PostgreSQL
+
+
+@dataclass(frozen=True, slots=True)
+class Reservation:
+    id: int
+    sku: str
+    quantity: float
+    customer: str | None
+    opportunity_id: str | None
+    requested_date: dt.date | None
+    promised_date: dt.date | None
+    created_at: dt.datetime
+    expires_at: dt.datetime
+    status: str
+    created_by: str | None
+
+    @classmethod
+    def from_row(cls, row: dict[str, Any]) -> Reservation:
+        def utc(t: dt.datetime) -> dt.datetime:
+            return t if t.tzinfo else t.replace(tzinfo=dt.UTC)
+
+        return cls(
+            id=int(row["id"]),
+            sku=row["sku"],
+            quantity=float(row["quantity"]),
+            customer=row["customer"],
+            opportunity_id=row["opportunity_id"],
+            requested_date=row["requested_date"],
+            promised_date=row["promised_date"],
+            created_at=utc(row["created_at"]),
+            expires_at=utc(row["expires_at"]),
+            status=row["status"],
+            created_by=row["created_by"],
+        )
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "id": self.id,
+            "sku": self.sku,
+            "quantity": self.quantity,
+            "customer": self.customer,
+            "opportunity_id": self.opportunity_id,
+            "requested_date": _iso(self.requested_date),
+            "promised_date": _iso(self.promised_date),
+            "created_at": self.created_at.isoformat(),
+            "expires_at": self.expires_at.isoformat(),
+            "status": self.status,
+            "created_by": self.created_by,
+        }
+
+
+def _iso(day: dt.date | None) -> str | None:
+    return None if day is None else day.isoformat()
+
+
+@dataclass(frozen=True, slots=True)
+class Reserved:
+    reservation: Reservation
+    promise: Promise
+
+    def to_json(self) -> dict[str, Any]:
+        return {"reservation": self.reservation.to_json(), "promise": self.promise.to_json()}
+
+    def __str__(self) -> str:
+        r = self.reservation
+        return f"{self.promise}\nReserved as #{r.id} until {r.expires_at:%Y-%m-%d %H:%M} UTC"
+
+
+def reserve(
+    db: Database,
+    snapshot: Snapshot,
+    desk: Desk,
+    request: PromiseRequest,
+    *,
+    created_by: str | None = None,
+    opportunity_id: str | None = None,
+    hold_days: int = DEFAULT_HOLD_DAYS,
+    now: dt.datetime | None = None,
+    require_on_time: bool = True,
+    kind: str = "reservation",
+) -> Reserved:
+    """Commit the load of ``request`` at its earliest date.
+
+    Raises Conflict (with the fresh answer in its details) when, checked inside the lock,
+    the quantity can no longer be delivered by the requested date (with
+    ``require_on_time``) or at all within the horizon.
+    """
+    if isinstance(hold_days, bool) or not isinstance(hold_days, int) or hold_days < 1:
+        raise BadInput(f"hold_days must be a whole number >= 1, got {hold_days!r}")
+    now = now or utc_now()
+    with db.unit_of_work(write=True) as uow:
+        conn = uow.connection
+        deal_repository.lock_reservations(conn)
+        holding = deal_repository.loaded_reservations(conn, now)
+        with desk.using(snapshot, holding) as (state, average):
+            answer = promise(state, request, with_options=False, company_average=average)
+        if answer.earliest_date is None or (require_on_time and answer.verdict == "late"):
+            wanted = request.requested_date
+            when = answer.earliest_date.isoformat() if answer.earliest_date else "none in horizon"
+            raise Conflict(
+                f"{request.quantity:g} x {request.sku} can no longer be reserved"
+                + (f" for {wanted.isoformat()}" if wanted else "")
+                + f": the earliest date now is {when}",
+                details=[answer.to_json()],
+            )
+        values = {
+            "sku": request.sku,
+            "quantity": request.quantity,
+            "customer": request.customer,
+            "opportunity_id": opportunity_id,
+            "requested_date": request.requested_date,
+            "promised_date": answer.earliest_date,
+            "created_at": now,
+            "expires_at": now + dt.timedelta(days=hold_days),
+            "status": "active",
+            "created_by": created_by,
+        }
+        rid = deal_repository.add_reservation(conn, values)
+        deal_repository.add_promise(
+            conn,
+            {
+                "kind": kind,
+                "sku": request.sku,
+                "quantity": request.quantity,
+                "customer": request.customer,
+                "opportunity_id": opportunity_id,
+                "reservation_id": rid,
+                "as_of": snapshot.as_of,
+                "requested_date": request.requested_date,
+                "promised_date": answer.earliest_date,
+                "verdict": answer.verdict,
+                "created_at": now,
+                "created_by": created_by,
+            },
+        )
+        uow.commit()
+    return Reserved(Reservation.from_row({"id": rid, **values}), answer)
+
+
+def _transition(
+    db: Database, reservation_id: int, status: str, allowed: tuple[str, ...]
+) -> Reservation:
+    if not 1 <= reservation_id <= MAX_RESERVATION_ID:
+        raise NotFound(f"no reservation {reservation_id}")
+    with db.unit_of_work(write=True) as uow:
+        conn = uow.connection
+        deal_repository.lock_reservations(conn)
+        row = deal_repository.get_reservation(conn, reservation_id)
+        if row is None:
+            raise NotFound(f"no reservation {reservation_id}")
+        if row["status"] not in allowed:
+            raise Conflict(
+                f"reservation {reservation_id} is {row['status']}: it cannot be {status}"
+            )
+        deal_repository.set_status(conn, reservation_id, status)
+        uow.commit()
+    return Reservation.from_row({**row, "status": status})
+
+
+def confirm(db: Database, reservation_id: int) -> Reservation:
+    """Confirmed: it keeps its load (no expiry) until it becomes an order in the dataset."""
+    return _transition(db, reservation_id, "confirmed", ("active", "confirmed"))
+
+
+def release(db: Database, reservation_id: int) -> Reservation:
+    """Released: its load is freed for every later question."""
+    return _transition(db, reservation_id, "released", ("active", "confirmed", "released"))
+
+
+def list_reservations(db: Database, status: str | None = None) -> list[Reservation]:
+    if status is not None and status not in ("active", "confirmed", "released"):
+        raise BadInput(f"status must be active, confirmed or released, got {status!r}")
+    with db.unit_of_work() as uow:
+        return [
+            Reservation.from_row(r)
+            for r in deal_repository.all_reservations(uow.connection, status)
+        ]
