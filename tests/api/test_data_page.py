@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import html
 import io
 import zipfile
 
@@ -57,7 +58,8 @@ def test_a_malformed_upload_lists_every_problem_and_changes_nothing(client, user
     assert "Nothing was changed" in page
     for problem in EXPECTED_PROBLEMS:
         file, row, column, message = problem.split(":", 3)
-        assert f"<td>{file}</td><td class=\"num\">{row}</td><td>{column}</td>" in page
+        cells = f'<td>{file}</td><td class="num">{row}</td><td>{column}</td>'
+        assert f"{cells}<td>{message.strip()}</td>" in html.unescape(page)
     assert page.count("<tr><td>") >= len(EXPECTED_PROBLEMS)
     assert client.get("/api/v1/health").json()["dataset_version"] == 1
 

@@ -22,8 +22,9 @@ def test_without_a_saved_forecast_the_page_says_so(client):
 def test_operations_runs_and_saves_a_forecast_then_sees_it(client, olaf):
     sign_in(client, "olaf")
     csrf = client.cookies.get("accord_csrf")
-    response = client.post("/forecast", data={"csrf_token": csrf}, headers=HTML,
-                           follow_redirects=False)
+    response = client.post(
+        "/forecast", data={"csrf_token": csrf}, headers=HTML, follow_redirects=False
+    )
     assert response.status_code == 303
     page = client.get("/forecast", headers=HTML).text
     assert 'data-testid="mase"' in page

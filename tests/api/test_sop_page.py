@@ -28,8 +28,10 @@ def test_sop_page_shows_the_plan_charts_and_strategies(client):
 def save(client, kind, note):
     csrf = client.cookies.get("accord_csrf")
     return client.post(
-        "/sop/versions", data={"kind": kind, "note": note, "csrf_token": csrf},
-        headers=HTML, follow_redirects=False,
+        "/sop/versions",
+        data={"kind": kind, "note": note, "csrf_token": csrf},
+        headers=HTML,
+        follow_redirects=False,
     )
 
 
@@ -49,7 +51,12 @@ def test_sales_proposes_operations_proposes_finance_agrees(client, people):
     assert save(client, "consensus", "agreed in the meeting").status_code == 303
 
     page = client.get("/sop", headers=HTML).text
-    for text in ("sales proposal", "operations proposal", "agreed consensus", "agreed in the meeting"):
+    for text in (
+        "sales proposal",
+        "operations proposal",
+        "agreed consensus",
+        "agreed in the meeting",
+    ):
         assert text in page
     assert "first version" in page  # the sales proposal; the later two show their change
     actions = [e["action"] for e in auth.audit_log(client.app.state.db)]

@@ -16,11 +16,15 @@ def test_throughput_page_shows_the_constraint_mix_and_tiers(client):
 
 
 def test_throughput_page_takes_a_horizon(client):
-    page = client.get("/throughput", params={"from": "2026-12-01", "to": "2026-12-31"}, headers=HTML)
+    page = client.get(
+        "/throughput", params={"from": "2026-12-01", "to": "2026-12-31"}, headers=HTML
+    )
     assert page.status_code == 200
     assert "2026-12-01 to 2026-12-31" in page.text
 
 
 def test_a_horizon_that_ends_before_it_starts_is_a_clear_error(client):
-    page = client.get("/throughput", params={"from": "2026-12-31", "to": "2026-12-01"}, headers=HTML)
+    page = client.get(
+        "/throughput", params={"from": "2026-12-31", "to": "2026-12-01"}, headers=HTML
+    )
     assert page.status_code == 422

@@ -9,6 +9,7 @@ WRITE_METHODS = {"post", "put", "patch", "delete"}
 # Questions sent as POST because their inputs are a body; they change nothing.
 INQUIRIES = {
     ("POST", "/api/v1/promise"),  # capable-to-promise inquiry (a reservation is its own route)
+    ("POST", "/api/v1/forecast"),  # runs a forecast; saving it is checked below
 }
 
 
@@ -32,3 +33,8 @@ def test_every_write_refuses_a_request_without_credentials(client):
         response = client.request(method, path, json={})
         assert response.status_code == 401, f"{method} {path} answered {response.status_code}"
         assert response.json()["error"]["code"] == "not_authenticated"
+
+
+def test_saving_a_forecast_needs_credentials(client):
+    response = client.post("/api/v1/forecast", json={"save": True})
+    assert response.status_code == 401
