@@ -32,6 +32,7 @@ from accord.storage.database import Database
 from accord.web import (
     alignment_pages,
     data_page,
+    deal_desk_page,
     forecast_page,
     pages,
     sign_in,
@@ -77,6 +78,7 @@ def create_app(settings: Settings, db: Database | None = None) -> FastAPI:
     app.include_router(alignment_pages.router)
     app.include_router(sop_page.router)
     app.include_router(forecast_page.router)
+    app.include_router(deal_desk_page.router)
     app.mount("/static/swagger", StaticFiles(directory=SWAGGER_DIR))
 
     @app.get("/static/plotly.min.js", include_in_schema=False)

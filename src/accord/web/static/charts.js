@@ -76,6 +76,15 @@ const accordCharts = {
     ],
     layout: { yaxis: { title: "units per period", rangemode: "tozero" }, legend: { orientation: "h", y: 1.12 } },
   }),
+  "pipeline-heatmap": (d) => ({
+    data: [{
+      type: "heatmap", x: d.weeks, y: d.resources, z: d.load, customdata: d.probability, zmin: 0, zmax: 130,
+      colorscale: [[0, "#f6f8fa"], [0.6, "#9ec5fe"], [0.77, "#e8a33d"], [1, "#d1453b"]],
+      hovertemplate: "%{y}, week of %{x}: %{z}% of capacity, overload chance %{customdata}%<extra></extra>",
+      colorbar: { title: "%" },
+    }],
+    layout: { height: Math.max(260, 26 * d.resources.length + 80), margin: { l: 90, r: 20, t: 10, b: 60 } },
+  }),
 };
 
 document.addEventListener("DOMContentLoaded", () => {

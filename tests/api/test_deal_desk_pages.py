@@ -1,0 +1,76 @@
+"""The Deal desk and Pipeline pages on the tiny company (answers worked out in
+tests/unit/test_promise.py and the deal-desk docs)."""
+
+import pytest
+
+from accord.services import auth
+from tests.api.test_users import sign_in
+
+HTML = {"accept": "text/html"}
+
+
+@pytest.fixture
+def ana(client):
+    auth.create_user(client.app.state.db, "ana", "sales", "correct horse")
+
+
+def test_asking_about_a_product_shows_the_answer_and_reasons(client):
+    page = client.get(
+        "/deal-desk", params={"sku": "PUMP-200", "quantity": 40, "by": "2026-11-06"}, headers=HTML
+    )
+    assert page.status_code == 200
+    assert 'data-testid="answer"' in page.text
+    assert 'data-testid="verdict"' in page.text
+    assert "OPP-8" in page.text  # the open deal is offered in the picker
+
+
+def test_checking_a_deal_shows_lines_and_scope(client):
+    page = client.get("/deal-desk", params={"opportunity": "OPP-8"}, headers=HTML)
+    assert page.status_code == 200
+    # OPP-8 line 1 asks for a green PUMP-200: the rule allows red or blue only.
+    assert "PUMP-200 comes in red or blue only" in page.text
+    assert "Line 1" in page.text
+
+
+def test_an_unknown_product_is_a_clear_message(client):
+    page = client.get("/deal-desk", params={"sku": "NOPE", "quantity": 1}, headers=HTML)
+    assert page.status_code == 200
+    assert 'role="alert"' in page.text and "NOPE" in page.text
+
+
+def test_a_rep_logs_a_check_and_reserves_then_releases(client, ana):
+    sign_in(client, "ana")
+    csrf = client.cookies.get("accord_csrf")
+    page = client.post(
+        "/deal-desk/check",
+        data={"opportunity": "OPP-8", "reserve": "true", "csrf_token": csrf},
+        headers=HTML,
+    )
+    assert page.status_code == 200
+    assert 'data-testid="logged"' in page.text
+    listing = client.get("/api/v1/reservations", params={"status": "active"}).json()
+    reservation = listing["reservations"][0]
+    response = client.post(
+        f"/deal-desk/reservations/{reservation['id']}/release",
+        data={"csrf_token": csrf},
+        headers=HTML,
+        follow_redirects=False,
+    )
+    assert response.status_code == 303
+    assert client.get("/api/v1/reservations", params={"status": "active"}).json() == {
+        "reservations": []
+    }
+
+
+def test_reserving_needs_a_signed_in_user(client):
+    client.get("/deal-desk", headers=HTML)
+    csrf = client.cookies.get("accord_csrf")
+    data = {"sku": "PUMP-200", "quantity": "5", "csrf_token": csrf}
+    assert client.post("/deal-desk/reserve", data=data, headers=HTML).status_code == 401
+
+
+def test_pipeline_page_shows_value_at_risk_and_the_heatmap(client):
+    page = client.get("/pipeline", headers=HTML)
+    assert page.status_code == 200
+    assert 'data-testid="value-at-risk"' in page.text
+    assert 'id="pipeline-heatmap-data"' in page.text and "PAINT" in page.text
