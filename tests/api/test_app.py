@@ -110,3 +110,10 @@ def test_chart_and_htmx_scripts_are_served_by_the_app(client):
     assert plotly.status_code == 200 and "plotly" in plotly.text[:2000].lower()
     assert client.get("/static/vendor/htmx-2.0.11.min.js").status_code == 200
     assert "/static/vendor/htmx-2.0.11.min.js" in client.get("/").text
+
+
+def test_home_page_shows_the_headline_of_each_question(client):
+    page = client.get("/", headers={"accept": "text/html"}).text
+    assert 'data-testid="glance-constraint">PAINT<' in page
+    for link in ("/deal-desk", "/pipeline", "/sop", "/throughput", "/flow", "/reliability"):
+        assert f'href="{link}"' in page
