@@ -8,6 +8,8 @@ answers). The baseline is ``/api/v1/health`` (no work) measured the same way, sa
 
 from __future__ import annotations
 
+import csv
+import json
 import os
 import re
 import shutil
@@ -107,9 +109,17 @@ def wrk(base: str, method: str, path: str, body: str | None) -> dict[str, Any]:
     }
 
 
+def _made_sku() -> str:
+    """A product with a routing, from the benchmark's dataset folder."""
+    with (Path(os.environ["ACCORD_BENCH_DATA"]) / "routings.csv").open() as f:
+        return next(csv.DictReader(f))["sku"]
+
+
 def run(scale: str, runs: int) -> list[dict[str, Any]]:
     if shutil.which("wrk") is None:
         return [{"job": "HTTP load (install Debian's wrk to measure)", "seconds": 0.0}]
+    inquiry = json.dumps({"sku": _made_sku(), "quantity": 10})
+    ENDPOINTS.append(("HTTP CTP inquiry, 50 clients", "POST", "/api/v1/promise", inquiry))
     process, base = _start_server(os.environ["ACCORD_BENCH_DB"])
     try:
         wrk(base, "GET", "/api/v1/health", None)  # warm up connections and code paths
