@@ -60,6 +60,13 @@ def test_a_rep_logs_a_check_and_reserves_then_releases(client, ana):
     assert client.get("/api/v1/reservations", params={"status": "active"}).json() == {
         "reservations": []
     }
+    # Who changed what: the check, the reservation and its release, newest first.
+    log = auth.audit_log(client.app.state.db)
+    assert [(e["username"], e["action"]) for e in log[:3]] == [
+        ("ana", "released"),
+        ("ana", "check_deal"),
+        ("ana", "reserve"),
+    ]
 
 
 def test_reserving_needs_a_signed_in_user(client):

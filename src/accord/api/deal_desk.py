@@ -115,12 +115,12 @@ def get_reservations(
 
 @router.post("/reservations/{reservation_id}/confirm", summary="Confirm a reservation")
 def post_confirm(reservation_id: ReservationId, db: Db, user: MayReserve) -> dict[str, Any]:
-    return confirm(db, reservation_id).to_json()
+    return confirm(db, reservation_id, by=user.username).to_json()
 
 
 @router.post("/reservations/{reservation_id}/release", summary="Release a reservation")
 def post_release(reservation_id: ReservationId, db: Db, user: MayReserve) -> dict[str, Any]:
-    return release(db, reservation_id).to_json()
+    return release(db, reservation_id, by=user.username).to_json()
 
 
 @router.post(

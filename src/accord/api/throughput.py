@@ -57,10 +57,11 @@ def customers(
 
 @router.post("/customers", summary="Rank customers with these weights and keep the scores")
 def save_customers(
-    body: CustomerWeights, company: CurrentCompany, db: Db, _: MayScoreCustomers
+    body: CustomerWeights, company: CurrentCompany, db: Db, user: MayScoreCustomers
 ) -> dict[str, Any]:
     ranking = customer_ranking(company, body.weights)
-    return ranking.to_json() | {"saved": save_ranking(db, ranking, company.version)}
+    saved = save_ranking(db, ranking, company.version, by=user.username)
+    return ranking.to_json() | {"saved": saved}
 
 
 @router.get("/customers/history", summary="Saved customer scores, newest first")

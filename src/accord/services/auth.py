@@ -58,9 +58,16 @@ def _token_hash(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
 
 
-def audit(uow: UnitOfWork, user: User, action: str, target: str, **details: Any) -> None:
-    """Record ``user`` doing ``action`` on ``target`` inside the caller's transaction."""
-    repo.record(uow.connection, _now(), user.username, action, target, details)
+def audit(uow: UnitOfWork, user: User | str, action: str, target: str, **details: Any) -> None:
+    """Record ``user`` (or a user name) doing ``action`` on ``target`` inside the caller's
+    transaction, so the log holds exactly the changes that were committed."""
+    name = user if isinstance(user, str) else user.username
+    repo.record(uow.connection, _now(), name, action, target, _plain(details))
+
+
+def _plain(details: dict[str, Any]) -> dict[str, Any]:
+    """JSON-ready details: dates as ISO text."""
+    return {k: v.isoformat() if isinstance(v, dt.date) else v for k, v in details.items()}
 
 
 def create_user(

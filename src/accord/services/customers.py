@@ -12,6 +12,7 @@ import numpy as np
 from accord.errors import BadInput
 from accord.planning.customers import CustomerRanking, rank_customers
 from accord.planning.throughput import analyse_throughput
+from accord.services.auth import audit
 from accord.services.company import Company
 from accord.storage import customer_repository
 from accord.storage.database import Database
@@ -49,7 +50,11 @@ def customer_ranking(
 
 
 def save_ranking(
-    db: Database, ranking: CustomerRanking, version: int | None, now: dt.datetime | None = None
+    db: Database,
+    ranking: CustomerRanking,
+    version: int | None,
+    now: dt.datetime | None = None,
+    by: str | None = None,
 ) -> dict[str, Any]:
     """Store every customer's score with the time and weights; returns the run's id and time."""
     scored_at = now or dt.datetime.now(dt.UTC)
@@ -70,6 +75,8 @@ def save_ranking(
     ]
     with db.unit_of_work(write=True) as uow:
         customer_repository.save_scores(uow.connection, rows)
+        if by:
+            audit(uow, by, "score_customers", f"run {run_id}", weights=ranking.weights)
         uow.commit()
     return {"run_id": run_id, "scored_at": scored_at.isoformat(), "customers": len(rows)}
 

@@ -14,6 +14,7 @@ from accord.domain.snapshot import Snapshot
 from accord.errors import BadInput, NotFound
 from accord.planning.promise import Promise, PromiseRequest, promise
 from accord.planning.scope import check_line, opportunity_line_values, rules_from_rows
+from accord.services.auth import audit
 from accord.services.promise import Desk, holding_reservations, utc_now
 from accord.services.reservations import reserve
 from accord.storage import deal_repository
@@ -136,5 +137,7 @@ def check_deal(
                     "requested_date": p.requested_date, "promised_date": p.earliest_date,
                     "verdict": p.verdict, "created_at": now, "created_by": checked_by,
                 })  # fmt: skip
+        if checked_by:
+            audit(uow, checked_by, "check_deal", opportunity_id, verdict=verdict)
         uow.commit()
     return DealCheck(opportunity_id, verdict, tuple(answers), violations, tuple(reserved), check_id)

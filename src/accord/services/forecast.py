@@ -25,6 +25,7 @@ from accord.planning.demand_classes import (
 )
 from accord.planning.forecast_result import ForecastParams, ForecastResult, merge_results
 from accord.progress import Progress
+from accord.services.auth import audit
 from accord.services.company import Company
 from accord.storage import forecast_repository
 from accord.storage.database import Database
@@ -135,6 +136,8 @@ def save_forecast(
             dataset_version=company.version,
         )
         version = forecast_repository.latest_version(uow.connection)
+        if version is not None:
+            audit(uow, author.strip(), "save_forecast", f"forecast version {version.id}")
         uow.commit()
     if version is None:  # just written in this transaction
         raise RuntimeError("the saved forecast version cannot be read back")

@@ -12,6 +12,7 @@ from typing import Any
 from accord.domain.snapshot import Snapshot
 from accord.errors import BadInput, Conflict, NotFound
 from accord.planning.promise import Promise, PromiseRequest, promise
+from accord.services.auth import audit
 from accord.services.promise import Desk, utc_now
 from accord.storage import deal_repository
 from accord.storage.database import Database
@@ -153,12 +154,27 @@ def reserve(
                 "created_by": created_by,
             },
         )
+        if created_by:
+            audit(
+                uow,
+                created_by,
+                "reserve",
+                f"reservation {rid}",
+                sku=request.sku,
+                quantity=request.quantity,
+                promised_date=answer.earliest_date,
+                opportunity_id=opportunity_id,
+            )
         uow.commit()
     return Reserved(Reservation.from_row({"id": rid, **values}), answer)
 
 
 def _transition(
-    db: Database, reservation_id: int, status: str, allowed: tuple[str, ...]
+    db: Database,
+    reservation_id: int,
+    status: str,
+    allowed: tuple[str, ...],
+    by: str | None = None,
 ) -> Reservation:
     if not 1 <= reservation_id <= MAX_RESERVATION_ID:
         raise NotFound(f"no reservation {reservation_id}")
@@ -173,18 +189,20 @@ def _transition(
                 f"reservation {reservation_id} is {row['status']}: it cannot be {status}"
             )
         deal_repository.set_status(conn, reservation_id, status)
+        if by:
+            audit(uow, by, status, f"reservation {reservation_id}", sku=row["sku"])
         uow.commit()
     return Reservation.from_row({**row, "status": status})
 
 
-def confirm(db: Database, reservation_id: int) -> Reservation:
+def confirm(db: Database, reservation_id: int, by: str | None = None) -> Reservation:
     """Confirmed: it keeps its load (no expiry) until it becomes an order in the dataset."""
-    return _transition(db, reservation_id, "confirmed", ("active", "confirmed"))
+    return _transition(db, reservation_id, "confirmed", ("active", "confirmed"), by)
 
 
-def release(db: Database, reservation_id: int) -> Reservation:
+def release(db: Database, reservation_id: int, by: str | None = None) -> Reservation:
     """Released: its load is freed for every later question."""
-    return _transition(db, reservation_id, "released", ("active", "confirmed", "released"))
+    return _transition(db, reservation_id, "released", ("active", "confirmed", "released"), by)
 
 
 def list_reservations(db: Database, status: str | None = None) -> list[Reservation]:

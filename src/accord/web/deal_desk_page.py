@@ -146,9 +146,9 @@ def change_reservation(
     db: Db, user: MayReserve, reservation_id: int, action: str
 ) -> RedirectResponse:
     if action == "confirm":
-        reservations.confirm(db, reservation_id)
+        reservations.confirm(db, reservation_id, by=user.username)
     elif action == "release":
-        reservations.release(db, reservation_id)
+        reservations.release(db, reservation_id, by=user.username)
     else:
         raise AccordError(f"unknown action {action!r}")
     return RedirectResponse("/deal-desk", status_code=303)
