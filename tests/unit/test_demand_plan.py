@@ -178,3 +178,25 @@ def test_same_input_same_plan() -> None:
 def test_params_name_the_bad_field(period: str, periods: Any, message: str) -> None:
     with pytest.raises(ValueError, match=message):
         DemandParams(period, periods)
+
+
+def test_the_statistical_forecast_fills_what_user_cells_leave_open():
+    from pathlib import Path
+
+    from accord.io.files import read_dataset
+    from accord.planning.demand_plan import DemandParams, demand_plan
+    from accord.services.snapshot import build_snapshot
+
+    tiny = build_snapshot(read_dataset(Path(__file__).parent.parent / "data" / "tiny"))
+    december = dt.date(2026, 12, 1)
+    statistical = {("PUMP-300", december): 50.0, ("PUMP-200", december): 999.0}
+    plan = demand_plan(tiny, DemandParams("month", 3, statistical))
+    pump200, pump300 = tiny.sku_index["PUMP-200"], tiny.sku_index["PUMP-300"]
+    # December (column 1): PUMP-200 has the user's cell of 120, which wins over 999;
+    # PUMP-300 has no user cell, so the statistical 50 is its forecast.
+    assert plan.forecast[pump200, 1] == 120.0
+    assert plan.forecast[pump300, 1] == 50.0
+    # November and January have no statistical cells: nothing is invented.
+    assert plan.forecast[pump300, 0] == 0.0 and plan.forecast[pump300, 2] == 0.0
+    # Without a statistical forecast the plan is as before.
+    assert demand_plan(tiny, DemandParams("month", 3)).forecast[pump300, 1] == 0.0

@@ -64,16 +64,16 @@ class ScenariosBody(PlanBody):
     scenarios: list[ScenarioBody] = Field(min_length=1, max_length=20)
 
 
-def _plan(company: CurrentCompany, body: PlanBody) -> dict[str, Any]:
-    params = service.sop_params(**body.params())
+def _plan(company: CurrentCompany, db: Db, body: PlanBody) -> dict[str, Any]:
+    params = service.sop_params(db, **body.params())
     if body.strategy == "all":
         return service.run_comparison(company, params).to_json()
     return service.run_plan(company, params).to_json()
 
 
 @router.get("/plan", summary="The S&OP plan (or all strategies side by side)")
-def get_plan(company: CurrentCompany, body: Annotated[PlanBody, Query()]) -> dict[str, Any]:
-    return _plan(company, body)
+def get_plan(company: CurrentCompany, db: Db, body: Annotated[PlanBody, Query()]) -> dict[str, Any]:
+    return _plan(company, db, body)
 
 
 @router.get(
@@ -82,10 +82,10 @@ def get_plan(company: CurrentCompany, body: Annotated[PlanBody, Query()]) -> dic
     response_class=Response,
     responses={200: {"content": {XLSX: {}}}},
 )
-def get_pack(company: CurrentCompany, body: Annotated[PlanBody, Query()]) -> Response:
+def get_pack(company: CurrentCompany, db: Db, body: Annotated[PlanBody, Query()]) -> Response:
     if body.strategy == "all":
         raise BadInput("the pack holds one plan: choose optimal, level or chase")
-    result = service.run_plan(company, service.sop_params(**body.params())).to_json()
+    result = service.run_plan(company, service.sop_params(db, **body.params())).to_json()
     return Response(
         write_pack(result),
         media_type=XLSX,
@@ -94,8 +94,8 @@ def get_pack(company: CurrentCompany, body: Annotated[PlanBody, Query()]) -> Res
 
 
 @router.post("/plan", summary="The S&OP plan, parameters in the body (saves nothing)")
-def post_plan(company: CurrentCompany, body: PlanBody, user: SignedIn) -> dict[str, Any]:
-    return _plan(company, body)
+def post_plan(company: CurrentCompany, db: Db, body: PlanBody, user: SignedIn) -> dict[str, Any]:
+    return _plan(company, db, body)
 
 
 @router.post("/plan/versions", status_code=201, summary="Plan and save the result as a version")
@@ -103,7 +103,7 @@ def post_version(company: CurrentCompany, db: Db, body: SaveBody, user: SignedIn
     permission = KIND_PERMISSION[body.kind]
     if not user.may(permission):
         raise Forbidden(f"the role {user.role.value!r} may not save a {body.kind} plan")
-    params = service.sop_params(**body.params())
+    params = service.sop_params(db, **body.params())
     stored = service.save_version(
         db, company, params, body.kind, user.username, body.note, actor=user
     )
@@ -133,7 +133,9 @@ def compare_versions(version_id: VersionId, other_id: VersionId, db: Db) -> dict
 @router.post(
     "/plan/scenarios", summary="Plan named input changes beside the base plan (saves nothing)"
 )
-def post_scenarios(company: CurrentCompany, body: ScenariosBody, user: SignedIn) -> dict[str, Any]:
-    params = service.sop_params(**body.params())
+def post_scenarios(
+    company: CurrentCompany, db: Db, body: ScenariosBody, user: SignedIn
+) -> dict[str, Any]:
+    params = service.sop_params(db, **body.params())
     scenarios = service.scenarios_from([s.model_dump() for s in body.scenarios])
     return service.run_scenarios(company, params, scenarios)

@@ -104,6 +104,8 @@ def plan(
             raise BadInput("--save stores one plan of the database's company: drop --data/all")
         db = open_database(settings) if data is None else None
         company = open_company(settings, data, parse_as_of(as_of), db)
+        if db is not None:  # the stored statistical forecast fills what users left open
+            params = service.with_statistical_forecast(db, params)
         if scenarios is not None:
             _scenarios(company, params, scenarios, as_json, excel)
             return

@@ -23,7 +23,8 @@ The forecast is consumed by known demand: ``demand = max(forecast, firm + likely
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
@@ -81,6 +82,11 @@ def plan_periods(as_of: dt.date, kind: str, count: int) -> tuple[Period, ...]:
 class DemandParams:
     period: str = "month"
     periods: int = 12
+    # The statistical forecast, (sku, period_start) -> units: used for every product and
+    # period that no user forecast cell covers (periods must start on the same dates).
+    statistical: Mapping[tuple[str, dt.date], float] | None = field(
+        default=None, compare=False, hash=False
+    )
 
     def __post_init__(self) -> None:
         if self.period not in PERIODS:
@@ -203,7 +209,10 @@ def demand_plan(snapshot: Snapshot, params: DemandParams | None = None) -> Deman
     )
     firm = _firm(snapshot, bounds, n_skus)
     likely, undated = _likely(snapshot, bounds, n_skus)
-    forecast = _forecast(snapshot, bounds, n_skus, _working_weekdays(snapshot))
+    forecast, covered = _forecast(snapshot, bounds, n_skus, _working_weekdays(snapshot))
+    if params.statistical:
+        statistical = _statistical(snapshot, periods, params.statistical)
+        forecast = np.where(covered, forecast, statistical)
     return DemandPlan(
         as_of=snapshot.as_of,
         period=params.period,
@@ -293,13 +302,28 @@ def _working_days_before(ordinal: IntArray, working: NDArray[np.bool_]) -> IntAr
     return result
 
 
+def _statistical(
+    snapshot: Snapshot, periods: tuple[Period, ...], cells: Mapping[tuple[str, dt.date], float]
+) -> FloatArray:
+    """[S, T] units of the statistical forecast, where its periods are the plan's."""
+    column = {p.start: t for t, p in enumerate(periods)}
+    out = np.zeros((len(snapshot.products), len(periods)))
+    for (sku, start), quantity in cells.items():
+        s, t = snapshot.sku_index.get(sku), column.get(start)
+        if s is not None and t is not None:
+            out[s, t] = quantity
+    return out
+
+
 def _forecast(
     snapshot: Snapshot, bounds: IntArray, n_skus: int, working: NDArray[np.bool_]
-) -> FloatArray:
+) -> tuple[FloatArray, NDArray[np.bool_]]:
+    """[S, T] units of the user's forecast cells, and where any cell covers a period."""
     rows = snapshot.dataset.rows("forecast")
     n_periods = len(bounds) - 1
+    covered = np.zeros((n_skus, n_periods), dtype=bool)
     if not rows:
-        return np.zeros((n_skus, n_periods))
+        return np.zeros((n_skus, n_periods)), covered
     kind = snapshot.settings.period
     sku = np.array([snapshot.sku_index[r["sku"]] for r in rows], dtype=np.int64)
     start = np.array([r["period_start"].toordinal() for r in rows], dtype=np.int64)
@@ -328,7 +352,8 @@ def _forecast(
     )
     out = np.zeros((n_skus, n_periods))
     np.add.at(out, sku, share * qty[:, None])
-    return out
+    np.logical_or.at(covered, sku, hi > lo)
+    return out, covered
 
 
 def _num(value: float | np.floating[Any]) -> float:

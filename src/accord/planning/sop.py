@@ -52,9 +52,11 @@ strategy targets, and the error names the constraint family that cannot be met.
 
 from __future__ import annotations
 
+import datetime as dt
 import logging
 import time
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, field
 
 import numpy as np
 from numpy.typing import NDArray
@@ -87,6 +89,10 @@ class SopParams:
     level: str = "sku"
     solver: lp.Solver = "auto"
     time_limit: float | None = None
+    # The stored statistical forecast, (sku, period_start) -> units; user cells override it.
+    statistical: Mapping[tuple[str, dt.date], float] | None = field(
+        default=None, compare=False, hash=False, repr=False
+    )
 
     def __post_init__(self) -> None:
         if self.objective not in OBJECTIVES:
@@ -102,7 +108,7 @@ class SopParams:
         DemandParams(self.period or "month", self.periods)  # validates both
 
     def demand_params(self, snapshot: Snapshot) -> DemandParams:
-        return DemandParams(self.period or snapshot.settings.period, self.periods)
+        return DemandParams(self.period or snapshot.settings.period, self.periods, self.statistical)
 
 
 def plan_supply(snapshot: Snapshot, params: SopParams | None = None) -> SupplyPlan:

@@ -6,7 +6,7 @@ from __future__ import annotations
 import datetime as dt
 import os
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import asdict
+from dataclasses import asdict, replace
 from typing import Any
 
 from accord.domain.access import User
@@ -19,6 +19,7 @@ from accord.planning.sop_result import SupplyPlan
 from accord.planning.strategies import StrategyComparison
 from accord.services.auth import audit
 from accord.services.company import Company
+from accord.services.forecast import latest_forecast
 from accord.services.snapshot import build_snapshot
 from accord.storage import plan_repository
 from accord.storage.database import Database
@@ -27,12 +28,22 @@ from accord.storage.plan_repository import StoredPlan
 VERSION_KINDS = ("sales", "operations", "consensus")
 
 
-def sop_params(**fields: Any) -> SopParams:
-    """``SopParams`` from user input; a bad value is ``BadInput`` naming the field."""
+def sop_params(db: Database | None = None, **fields: Any) -> SopParams:
+    """``SopParams`` from user input; a bad value is ``BadInput`` naming the field.
+
+    With a database, the newest saved statistical forecast fills the demand plan wherever
+    the user's ``forecast`` cells say nothing.
+    """
     try:
-        return SopParams(**{k: v for k, v in fields.items() if v is not None})
+        params = SopParams(**{k: v for k, v in fields.items() if v is not None})
     except (TypeError, ValueError) as exc:
         raise BadInput(str(exc)) from exc
+    return params if db is None else with_statistical_forecast(db, params)
+
+
+def with_statistical_forecast(db: Database, params: SopParams) -> SopParams:
+    """``params`` with the newest saved statistical forecast (none saved: unchanged)."""
+    return replace(params, statistical=latest_forecast(db) or None)
 
 
 def run_plan(company: Company, params: SopParams) -> SupplyPlan:

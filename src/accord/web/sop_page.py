@@ -64,7 +64,7 @@ def sop_page(request: Request, store: Store, db: Db, as_of: AsOf = None) -> HTML
         company = store.current(as_of)
     except NoData as exc:
         return render(request, "empty.html", {"message": exc.message})
-    params = service.sop_params()
+    params = service.sop_params(db)
     plan = service.run_plan(company, params).to_json()
     strategies = service.run_comparison(company, params).to_json()["strategies"]
     versions = [service.version_json(v) for v in service.list_versions(db, 20)]
@@ -96,6 +96,6 @@ def save_version(
     if permission is None or not user.may(permission):
         raise Forbidden(f"the role {user.role.value!r} may not save a {kind} plan")
     stored = service.save_version(
-        db, store.current(), service.sop_params(), kind, user.username, note, actor=user
+        db, store.current(), service.sop_params(db), kind, user.username, note, actor=user
     )
     return RedirectResponse(f"/sop#version-{stored.id}", status_code=303)
