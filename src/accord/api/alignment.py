@@ -6,7 +6,7 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Query
 
-from accord.api.deps import CurrentCompany
+from accord.api.deps import CurrentCompany, Db
 from accord.services import alignment
 
 router = APIRouter(tags=["alignment"])
@@ -24,8 +24,8 @@ def flow(
 
 
 @router.get("/reliability", summary="OTIF, lateness, learned lead times, adoption of checks")
-def reliability(company: CurrentCompany) -> dict[str, Any]:
-    return alignment.reliability(company).to_json()
+def reliability(company: CurrentCompany, db: Db) -> dict[str, Any]:
+    return alignment.reliability(company, db).to_json()
 
 
 @router.get("/quotas", summary="Quotas against the constraint's capacity and mix")

@@ -49,9 +49,11 @@ def flow(
 def reliability(data: DataOpt = None, as_of: AsOfOpt = None, as_json: JsonOpt = False) -> None:
     """Promises kept (OTIF), lateness, learned lead times, adoption of the deal check."""
     from accord.services import alignment
+    from accord.services.runtime import open_database
 
     with guard(as_json):
-        result = alignment.reliability(_company(data, as_of))
+        db = None if data else open_database(current_settings())
+        result = alignment.reliability(_company(data, as_of), db)
         if as_json:
             emit_json(result.to_json())
             return

@@ -13,6 +13,8 @@ from accord.planning.quotas import QuotaReport, quota_report
 from accord.planning.reliability import Check, Delivery, ReliabilityReport, reliability_report
 from accord.planning.scope import ScopeReport, rules_from_rows, scope_report
 from accord.services.company import Company
+from accord.storage import deal_repository
+from accord.storage.database import Database
 
 
 def _require(dataset: Dataset, table: str, job: str) -> None:
@@ -28,17 +30,25 @@ def flow(company: Company, stage_order: list[str] | None = None) -> FlowReport:
     return flow_report(snap.opportunities, history, snap.as_of, stage_order or None)
 
 
-def reliability(company: Company) -> ReliabilityReport:
-    """Promises kept (orders against deliveries), learned lead times, adoption of checks."""
+def reliability(company: Company, db: Database | None = None) -> ReliabilityReport:
+    """Promises kept (orders against deliveries), learned lead times, adoption of checks.
+
+    The checks are the dataset's ``checks`` plus, with a database, every deal check made in
+    Accord since (the deal desk's log).
+    """
     _require(company.dataset, "orders", "reliability")
     rows = company.dataset.rows
     snap = company.snapshot
+    checks = [Check.from_row(r) for r in rows("checks")]
+    if db is not None:
+        with db.unit_of_work() as uow:
+            checks += [Check(o, at) for o, at in deal_repository.logged_checks(uow.connection)]
     return reliability_report(
         snap.orders,
         [Delivery.from_row(r) for r in rows("deliveries")],
         snap.opportunities,
         snap.lines_by_opportunity,
-        [Check.from_row(r) for r in rows("checks")],
+        checks,
         snap.as_of,
     )
 

@@ -67,3 +67,17 @@ def all_promises(conn: Connection) -> list[dict[str, Any]]:
 def add_check(conn: Connection, values: dict[str, Any]) -> int:
     result = conn.execute(insert(check_log).values(**values).returning(check_log.c.id))
     return int(result.scalar_one())
+
+
+def logged_checks(conn: Connection) -> list[tuple[str, dt.datetime]]:
+    """(opportunity id, when, in UTC without zone) of every deal check Accord logged."""
+    rows = conn.execute(select(check_log.c.opportunity_id, check_log.c.checked_at))
+    return [
+        (
+            r.opportunity_id,
+            r.checked_at.astimezone(dt.UTC).replace(tzinfo=None)
+            if r.checked_at.tzinfo
+            else r.checked_at,
+        )
+        for r in rows
+    ]

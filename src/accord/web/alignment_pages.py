@@ -13,6 +13,7 @@ from accord.api.deps import AsOf, Store
 from accord.errors import MissingData, NoData
 from accord.services import alignment
 from accord.services.company import Company
+from accord.storage.database import Database
 from accord.web.render import render
 
 router = APIRouter(include_in_schema=False)
@@ -42,8 +43,8 @@ def _flow(company: Company) -> dict[str, Any]:
     return {"f": f, "chart": json.dumps(chart)}
 
 
-def _reliability(company: Company) -> dict[str, Any]:
-    r = alignment.reliability(company).to_json()
+def _reliability(company: Company, db: Database) -> dict[str, Any]:
+    r = alignment.reliability(company, db).to_json()
     chart = {
         "months": [m["month"] for m in r["by_month"]],
         "otif": [round(100 * m["otif"], 1) for m in r["by_month"]],
@@ -70,7 +71,7 @@ def flow_page(request: Request, store: Store, as_of: AsOf = None) -> HTMLRespons
 
 @router.get("/reliability", response_class=HTMLResponse)
 def reliability_page(request: Request, store: Store, as_of: AsOf = None) -> HTMLResponse:
-    return _page(request, store, as_of, "reliability.html", _reliability)
+    return _page(request, store, as_of, "reliability.html", lambda c: _reliability(c, store.db))
 
 
 @router.get("/quotas", response_class=HTMLResponse)

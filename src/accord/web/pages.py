@@ -14,6 +14,7 @@ from accord.services import alignment
 from accord.services.company import Company
 from accord.services.summary import company_summary
 from accord.services.throughput import throughput_report
+from accord.storage.database import Database
 from accord.web.render import render
 
 router = APIRouter(include_in_schema=False)
@@ -30,11 +31,11 @@ def home(request: Request, store: Store, as_of: AsOf = None) -> HTMLResponse:
     return render(
         request,
         "home.html",
-        {"s": summary, "peak_week_minutes": peak, "glance": _at_a_glance(company)},
+        {"s": summary, "peak_week_minutes": peak, "glance": _at_a_glance(company, store.db)},
     )
 
 
-def _at_a_glance(company: Company) -> dict[str, Any]:
+def _at_a_glance(company: Company, db: Database) -> dict[str, Any]:
     """One headline figure per question, each left out when its data is missing."""
     glance: dict[str, Any] = {}
     with suppress(AccordError):
@@ -42,7 +43,7 @@ def _at_a_glance(company: Company) -> dict[str, Any]:
         glance["constraint"] = t["constraint"]
         glance["overloaded"] = len(t["overloaded"])
     with suppress(AccordError):
-        r = alignment.reliability(company).to_json()
+        r = alignment.reliability(company, db).to_json()
         glance["otif"] = r["otif"]
         glance["checked_share"] = r["adoption"]["checked_share"]
     with suppress(AccordError):
