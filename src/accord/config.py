@@ -32,6 +32,11 @@ class Settings(BaseSettings):
         ge=1,
         description="Largest dataset upload the app accepts, in bytes.",
     )
+    cluster: str | None = Field(
+        default=None,
+        description="Address of a Dask scheduler (tcp://host:8786) that runs forecasts and "
+        "S&OP scenario batches; none: the local cores.",
+    )
     demo_dir: Path = Field(
         default=Path("demo-data"),
         description="Folder `accord demo` writes the demo dataset to when no --out is given.",

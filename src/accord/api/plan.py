@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from typing import Annotated, Any, Literal
 
-from fastapi import APIRouter, Path, Query, Response
+from fastapi import APIRouter, Path, Query, Request, Response
 from pydantic import BaseModel, Field
 
 from accord.api.deps import CurrentCompany, Db
@@ -134,8 +134,9 @@ def compare_versions(version_id: VersionId, other_id: VersionId, db: Db) -> dict
     "/plan/scenarios", summary="Plan named input changes beside the base plan (saves nothing)"
 )
 def post_scenarios(
-    company: CurrentCompany, db: Db, body: ScenariosBody, user: SignedIn
+    request: Request, company: CurrentCompany, db: Db, body: ScenariosBody, user: SignedIn
 ) -> dict[str, Any]:
     params = service.sop_params(db, **body.params())
     scenarios = service.scenarios_from([s.model_dump() for s in body.scenarios])
-    return service.run_scenarios(company, params, scenarios)
+    cluster = request.app.state.settings.cluster
+    return service.run_scenarios(company, params, scenarios, cluster=cluster)

@@ -59,7 +59,11 @@ def forecast(
         company = open_company(settings, data, parse_as_of(as_of), db)
         with progress_reporter(not as_json) as progress:
             result = run_forecast(
-                company, horizon=horizon, level=level, cluster=cluster, progress=progress
+                company,
+                horizon=horizon,
+                level=level,
+                cluster=cluster or settings.cluster,
+                progress=progress,
             )
         saved = None
         if save and db is not None:

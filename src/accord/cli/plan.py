@@ -155,7 +155,8 @@ def _scenarios(
         raise BadInput(f"--scenarios: cannot read {path}: {exc}") from exc
     if not isinstance(raw, list):
         raise BadInput("--scenarios: the file must hold a JSON list of scenarios")
-    result = service.run_scenarios(company, params, service.scenarios_from(raw))
+    cluster = current_settings().cluster
+    result = service.run_scenarios(company, params, service.scenarios_from(raw), cluster=cluster)
     if excel is not None:
         write_pack(service.run_plan(company, params).to_json(), excel, scenarios=result)
     if as_json:

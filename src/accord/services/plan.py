@@ -75,11 +75,39 @@ def _number(value: Any) -> float | None:
     return None if value is None else float(value)
 
 
+def plan_dataset(dataset: Dataset, as_of: dt.date, horizon: int, params: SopParams) -> Any:
+    """One plan of a (changed) dataset as JSON: what a cluster worker runs."""
+    return plan_supply(build_snapshot(dataset, as_of, horizon), params).to_json()
+
+
+def _on_cluster(
+    address: str, company: Company, params: SopParams, changed: list[Dataset]
+) -> list[dict[str, Any]]:
+    from distributed import Client
+
+    try:
+        client = Client(address, timeout="10s")  # type: ignore[no-untyped-call]
+    except (OSError, TimeoutError, ValueError) as error:
+        raise BadInput(f"cannot reach the Dask scheduler at {address!r}: {error}") from None
+    snap = company.snapshot
+    with client:
+        futures = [
+            client.submit(plan_dataset, d, snap.as_of, snap.horizon, params, pure=False)
+            for d in [company.dataset, *changed]
+        ]
+        return [f.result() for f in futures]
+
+
 def run_scenarios(
-    company: Company, params: SopParams, scenarios: list[Scenario], workers: int | None = None
+    company: Company,
+    params: SopParams,
+    scenarios: list[Scenario],
+    workers: int | None = None,
+    cluster: str | None = None,
 ) -> dict[str, Any]:
-    """The base plan and each scenario's, planned in parallel threads (HiGHS releases the
-    interpreter while it solves), side by side with each one's difference to the base."""
+    """The base plan and each scenario's, side by side with each one's difference to the
+    base: planned in parallel threads (HiGHS releases the interpreter while it solves), or
+    on the Dask cluster at ``cluster``."""
     if not scenarios:
         raise BadInput("scenarios: give at least one")
     names = [s.name for s in scenarios]
@@ -100,8 +128,12 @@ def run_scenarios(
         return plan_supply(shot, params).to_json()
 
     jobs: list[Scenario | None] = [None, *scenarios]
-    with ThreadPoolExecutor(max_workers=workers or min(len(jobs), os.cpu_count() or 1)) as pool:
-        results = list(pool.map(plan_one, jobs))
+    if cluster:
+        results = _on_cluster(cluster, company, params, [changed[s.name] for s in scenarios])
+    else:
+        threads = workers or min(len(jobs), os.cpu_count() or 1)
+        with ThreadPoolExecutor(max_workers=threads) as pool:
+            results = list(pool.map(plan_one, jobs))
     base = results[0]
     return {
         "base": _headline(base),
