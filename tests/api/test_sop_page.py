@@ -66,3 +66,30 @@ def test_sales_proposes_operations_proposes_finance_agrees(client, people):
 def test_saving_a_version_needs_a_signed_in_user(client):
     client.get("/sop", headers=HTML)
     assert save(client, "sales", "anonymous").status_code == 401
+
+
+def test_scenarios_are_planned_beside_the_base_on_the_page(client):
+    params = [("kind", "price"), ("target", "PUMP-200"), ("value", "150"),
+              ("kind", "add_workers"), ("target", "ASSY"), ("value", "2")]  # fmt: skip
+    page = client.get("/sop/scenarios", params=params, headers=HTML)
+    assert page.status_code == 200
+    assert 'data-testid="scenario-results"' in page.text
+    assert "change a product&#39;s price: PUMP-200 = 150" in page.text
+    assert "add workers to a crew: ASSY = 2" in page.text
+
+
+def test_a_scenario_naming_nothing_known_is_a_clear_message(client):
+    params = {"kind": "win_deal", "target": "OPP-404", "value": ""}
+    page = client.get("/sop/scenarios", params=params, headers=HTML)
+    assert page.status_code == 200
+    assert 'role="alert"' in page.text and "OPP-404" in page.text
+
+
+def test_two_versions_are_compared_period_by_period(client, people):
+    sign_in(client, "ana")
+    save(client, "sales", "first")
+    save(client, "sales", "second")
+    page = client.get("/sop/compare", params={"a": 1, "b": 2}, headers=HTML)
+    assert page.status_code == 200
+    assert 'data-testid="cost-change">+0<' in page.text  # the same data: the same plan
+    assert client.get("/sop/compare", params={"a": 1, "b": 99}, headers=HTML).status_code == 404

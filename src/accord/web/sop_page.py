@@ -6,13 +6,13 @@ from __future__ import annotations
 import json
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Form, Request
+from fastapi import APIRouter, Form, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse
 
 from accord.api.deps import AsOf, Db, Store
 from accord.api.security import SignedIn
 from accord.domain.access import Permission, User
-from accord.errors import Forbidden, NoData
+from accord.errors import AccordError, Forbidden, NoData
 from accord.services import plan as service
 from accord.web.render import render, signed_in_user
 
@@ -81,6 +81,59 @@ def sop_page(request: Request, store: Store, db: Db, as_of: AsOf = None) -> HTML
             "currency": company.snapshot.settings.currency or "",
         },
     )
+
+
+SCENARIO_KINDS = {
+    "add_workers": "add workers to a crew",
+    "capacity": "set a resource's minutes per day",
+    "price": "change a product's price",
+    "win_deal": "win a deal",
+    "lose_deal": "lose a deal",
+    "lose_customer": "lose a customer",
+}
+
+
+@router.get("/sop/scenarios", response_class=HTMLResponse)
+def scenarios_page(
+    request: Request,
+    store: Store,
+    db: Db,
+    kind: Annotated[list[str] | None, Query()] = None,
+    target: Annotated[list[str] | None, Query()] = None,
+    value: Annotated[list[str] | None, Query()] = None,
+) -> HTMLResponse:
+    """Up to three one-change scenarios, planned beside the base plan."""
+    asked = [
+        (k, t.strip(), v.strip())
+        for k, t, v in zip(kind or [], target or [], value or [], strict=False)
+        if k and t.strip()
+    ][:3]
+    context: dict[str, Any] = {"kinds": SCENARIO_KINDS, "asked": asked}
+    if asked:
+        raw = [
+            {
+                "name": f"{SCENARIO_KINDS.get(k, k)}: {t}" + (f" = {v}" if v else ""),
+                "changes": [{"kind": k, "target": t, "value": float(v) if v else None}],
+            }
+            for k, t, v in asked
+        ]
+        try:
+            company = store.current()
+            params = service.sop_params(db)
+            cluster = request.app.state.settings.cluster
+            scenarios = service.scenarios_from(raw)
+            context["result"] = service.run_scenarios(company, params, scenarios, cluster=cluster)
+        except (AccordError, ValueError) as exc:
+            context["error"] = exc.message if isinstance(exc, AccordError) else str(exc)
+    return render(request, "sop_scenarios.html", context)
+
+
+@router.get("/sop/compare", response_class=HTMLResponse)
+def compare_page(
+    request: Request, db: Db, a: Annotated[int, Query(ge=1)], b: Annotated[int, Query(ge=1)]
+) -> HTMLResponse:
+    diff = service.compare_versions(db, a, b)
+    return render(request, "sop_compare.html", {"d": diff, "labels": KIND_LABEL})
 
 
 @router.post("/sop/versions")
