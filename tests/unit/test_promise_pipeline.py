@@ -84,3 +84,20 @@ def test_bad_parameters_name_the_field() -> None:
         PipelineParams(order_by="random")
     with pytest.raises(BadInput, match="draws"):
         PipelineParams(draws=-1)
+
+
+def test_the_default_order_serves_tier_a_customers_first():
+    from accord.demo import generate
+    from accord.planning.pipeline import _ordered
+    from accord.services.snapshot import build_snapshot
+
+    snap = build_snapshot(generate("small"))
+    by_close = _ordered(snap, None, "default")  # type: ignore[arg-type]
+    last = snap.opportunities_by_id[by_close[-1]].customer
+    tiers = {c.customer: "C" for c in snap.customers} | {last: "A"}
+    ordered = _ordered(snap, None, "default", tiers)  # type: ignore[arg-type]
+    firsts = [snap.opportunities_by_id[o].customer for o in ordered[:3]]
+    # The customer whose deal came last by close date now comes first, deals by close date.
+    assert firsts[0] == last
+    mine = [o for o in ordered if snap.opportunities_by_id[o].customer == last]
+    assert ordered[: len(mine)] == mine

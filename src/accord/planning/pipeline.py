@@ -1,7 +1,8 @@
 """The pipeline check (SPEC §5.3): every open deal promised in priority order against the
 capacity left by the orders (and reservations) and by the deals before it.
 
-- Order: close date, then probability (highest first), then id (``order_by="default"``;
+- Order: the customer's best-customer tier (A first, when tiers are given), then close
+  date, then probability (highest first), then id (``order_by="default"``;
   the customer tier of §5.5 is not used yet), or throughput per constraint minute, highest
   first (``"tcu"``).
 - Each deal's lines are placed as capable-to-promise places a reservation (free stock,
@@ -20,7 +21,8 @@ capacity left by the orders (and reservations) and by the deals before it.
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
@@ -42,6 +44,8 @@ class PipelineParams:
     weighted: bool = False
     draws: int = 0
     seed: int = 7
+    # customer -> best-customer tier ("A", "B", "C"): the default order serves A first.
+    tiers: Mapping[str, str] | None = field(default=None, compare=False, hash=False)
 
     def __post_init__(self) -> None:
         if self.order_by not in ORDERS:
@@ -130,7 +134,9 @@ class PipelineResult:
         return "\n".join(lines)
 
 
-def _ordered(snapshot: Snapshot, state: LoadState, order_by: str) -> list[str]:
+def _ordered(
+    snapshot: Snapshot, state: LoadState, order_by: str, tiers: Mapping[str, str] | None = None
+) -> list[str]:
     deals = [o for o in snapshot.opportunities if o.is_open]
     if order_by == "tcu":
         r = constraint_of(state)
@@ -154,10 +160,17 @@ def _ordered(snapshot: Snapshot, state: LoadState, order_by: str) -> list[str]:
             for o in sorted(deals, key=lambda o: (-tcu(o.opportunity_id), o.opportunity_id))
         ]
     far = dt.date.max
+    tier_of = tiers or {}
     return [
         o.opportunity_id
         for o in sorted(
-            deals, key=lambda o: (o.close_date or far, -o.probability, o.opportunity_id)
+            deals,
+            key=lambda o: (
+                tier_of.get(o.customer, "Z"),  # customers without a tier come last
+                o.close_date or far,
+                -o.probability,
+                o.opportunity_id,
+            ),
         )
     ]
 
@@ -180,7 +193,7 @@ def pipeline(state: LoadState, params: PipelineParams | None = None) -> Pipeline
     made |= np.diff(work.trees.start) > 1
     placeable = (made | (work.stock_row >= 0)).tolist()
     sku_index = s.sku_index
-    for n, opp_id in enumerate(_ordered(s, work, params.order_by)):
+    for n, opp_id in enumerate(_ordered(s, work, params.order_by, params.tiers)):
         opp = s.opportunities_by_id[opp_id]
         last: int | None = -1
         binding: str | None = None

@@ -9,6 +9,7 @@ from typing import Any
 
 import numpy as np
 
+from accord.domain.snapshot import Snapshot
 from accord.errors import BadInput
 from accord.planning.customers import CustomerRanking, rank_customers
 from accord.planning.throughput import analyse_throughput
@@ -36,7 +37,11 @@ def customer_ranking(
     company: Company, weights: Mapping[str, float] | None = None
 ) -> CustomerRanking:
     """Score and tier every customer, T/CU on the constraint of the next 4 weeks."""
-    snap = company.snapshot
+    return snapshot_ranking(company.snapshot, weights)
+
+
+def snapshot_ranking(snap: Snapshot, weights: Mapping[str, float] | None = None) -> CustomerRanking:
+    """``customer_ranking`` of a snapshot alone (the pipeline orders deals by its tiers)."""
     try:
         analysis = analyse_throughput(snap)
         on_constraint = None
