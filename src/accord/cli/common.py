@@ -12,7 +12,7 @@ import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 from rich.console import Console
@@ -22,6 +22,10 @@ from rich.table import Table
 from accord.config import Settings, load_settings
 from accord.errors import AccordError, BadInput, DatasetInvalid
 from accord.progress import Progress as ProgressCallback
+
+if TYPE_CHECKING:
+    from accord.services.company import Company
+    from accord.storage.database import Database
 
 out = Console(highlight=False)
 err = Console(stderr=True, highlight=False, soft_wrap=True)
@@ -123,3 +127,13 @@ def counts_table(title: str, counts: dict[str, int]) -> Table:
 def warn(warnings: list[str]) -> None:
     for warning in warnings:
         err.print(f"[yellow]warning:[/] {warning}", markup=True)
+
+
+def open_job(data: Path | None, as_of: str | None) -> tuple[Company, Database | None]:
+    """The company a job works on, and the database (None when ``--data`` gives a file)."""
+    from accord.services.company import open_company
+    from accord.services.runtime import open_database
+
+    settings = current_settings()
+    db = None if data else open_database(settings)
+    return open_company(settings, data, parse_as_of(as_of), db), db

@@ -11,11 +11,10 @@ from accord.cli.common import (
     AsOfOpt,
     DataOpt,
     JsonOpt,
-    current_settings,
     emit_json,
     guard,
+    open_job,
     out,
-    parse_as_of,
 )
 from accord.errors import BadInput
 
@@ -41,13 +40,9 @@ def atp(
 ) -> None:
     """Time-phased available-to-promise of one product, per period of the dataset."""
     from accord.services.atp import atp_record
-    from accord.services.company import open_company
-    from accord.services.runtime import open_database
 
     with guard(as_json):
-        settings = current_settings()
-        db = None if data else open_database(settings)
-        company = open_company(settings, data, parse_as_of(as_of), db)
+        company, db = open_job(data, as_of)
         result = atp_record(company.snapshot, sku, periods, db)
         if as_json:
             emit_json(result.to_json())
@@ -74,17 +69,13 @@ def promise(
 ) -> None:
     """Capable-to-promise: the earliest date, why, and what it takes to meet --by."""
     from accord.planning.promise import PromiseRequest
-    from accord.services.company import open_company
     from accord.services.promise import Desk, inquire
     from accord.services.reservations import reserve as reserve_load
-    from accord.services.runtime import open_database
 
     with guard(as_json):
-        settings = current_settings()
         if reserve and data is not None:
             raise BadInput("--reserve works on the database: leave out --data")
-        db = None if data else open_database(settings)
-        company = open_company(settings, data, parse_as_of(as_of), db)
+        company, db = open_job(data, as_of)
         request = PromiseRequest(sku, quantity, _date(by, "--by"), customer)
         desk = Desk()
         if reserve and db is not None:
@@ -117,17 +108,13 @@ def check(
     """Promise every line of a deal, check its scope, and log the check."""
     import getpass
 
-    from accord.services.company import open_company
     from accord.services.deal_check import check_deal
     from accord.services.promise import Desk
-    from accord.services.runtime import open_database
 
     with guard(as_json):
-        settings = current_settings()
         if reserve and data is not None:
             raise BadInput("--reserve works on the database: leave out --data")
-        db = None if data else open_database(settings)
-        company = open_company(settings, data, parse_as_of(as_of), db)
+        company, db = open_job(data, as_of)
         result = check_deal(
             db,
             company.snapshot,
@@ -158,16 +145,12 @@ def pipeline_command(
 ) -> None:
     """Promise the whole open pipeline in priority order; the deals at risk and the load."""
     from accord.planning.pipeline import PipelineParams
-    from accord.services.company import open_company
     from accord.services.pipeline import pipeline_check
     from accord.services.promise import Desk
-    from accord.services.runtime import open_database
 
     with guard(as_json):
-        settings = current_settings()
         params = PipelineParams(order_by=order_by, weighted=weighted, draws=draws, seed=seed)
-        db = None if data else open_database(settings)
-        company = open_company(settings, data, parse_as_of(as_of), db)
+        company, db = open_job(data, as_of)
         result = pipeline_check(company.snapshot, Desk(), params, db)
         if as_json:
             emit_json(result.to_json())

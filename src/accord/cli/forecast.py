@@ -15,8 +15,8 @@ from accord.cli.common import (
     current_settings,
     emit_json,
     guard,
+    open_job,
     out,
-    parse_as_of,
     progress_reporter,
 )
 from accord.errors import BadInput
@@ -47,16 +47,13 @@ def forecast(
     as_json: JsonOpt = False,
 ) -> None:
     """Statistical forecast per SKU with the model chosen by back-test, and its accuracy."""
-    from accord.services.company import open_company
     from accord.services.forecast import run_forecast, save_forecast
-    from accord.services.runtime import open_database
 
     with guard(as_json):
         if save and data is not None:
             raise BadInput("--save stores into the database: leave out --data")
         settings = current_settings()
-        db = None if data else open_database(settings)
-        company = open_company(settings, data, parse_as_of(as_of), db)
+        company, db = open_job(data, as_of)
         with progress_reporter(not as_json) as progress:
             result = run_forecast(
                 company,

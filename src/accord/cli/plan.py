@@ -24,8 +24,8 @@ from accord.cli.common import (
     current_settings,
     emit_json,
     guard,
+    open_job,
     out,
-    parse_as_of,
 )
 from accord.errors import BadInput
 
@@ -80,7 +80,6 @@ def plan(
 ) -> None:
     """S&OP: demand plan against a capacity-constrained supply plan, costs and versions."""
     from accord.services import plan as service
-    from accord.services.company import open_company
     from accord.services.runtime import open_database
 
     with guard(as_json):
@@ -102,8 +101,7 @@ def plan(
         )
         if save is not None and (data is not None or all_strategies):
             raise BadInput("--save stores one plan of the database's company: drop --data/all")
-        db = open_database(settings) if data is None else None
-        company = open_company(settings, data, parse_as_of(as_of), db)
+        company, db = open_job(data, as_of)
         if db is not None:  # the stored statistical forecast fills what users left open
             params = service.with_statistical_forecast(db, params)
         if scenarios is not None:

@@ -15,6 +15,7 @@ from accord.cli.common import (
     current_settings,
     emit_json,
     guard,
+    open_job,
     out,
     parse_as_of,
 )
@@ -75,16 +76,12 @@ def customers(
     as_json: JsonOpt = False,
 ) -> None:
     """Best customers: weighted checklist, tiers A/B/C with the reasons."""
-    from accord.services.company import open_company
     from accord.services.customers import customer_ranking, parse_weights, save_ranking
-    from accord.services.runtime import open_database
 
     with guard(as_json):
-        settings = current_settings()
         if save and data is not None:
             raise BadInput("--save keeps scores in the database: leave out --data")
-        db = None if data else open_database(settings)
-        company = open_company(settings, data, parse_as_of(as_of), db)
+        company, db = open_job(data, as_of)
         ranking = customer_ranking(company, parse_weights(weight or []))
         saved = save_ranking(db, ranking, company.version) if save and db else None
         if as_json:
