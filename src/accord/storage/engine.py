@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import sqlite3
+import time
 from typing import Any
 
 from sqlalchemy import Connection, Engine, create_engine, event
@@ -43,15 +45,30 @@ def _sqlite_on_connect(dbapi_connection: Any, _record: Any) -> None:
     cursor = dbapi_connection.cursor()
     try:
         cursor.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")  # first: WAL switch may wait
-        # WAL: readers never block the writer nor see its uncommitted rows; the mode is
-        # stored in the file, so this is a no-op after the first connection.
-        cursor.execute("PRAGMA journal_mode = WAL")
+        # WAL: readers never block the writer nor see its uncommitted rows. The mode is
+        # stored in the file, so only a new file needs the switch.
+        if cursor.execute("PRAGMA journal_mode").fetchone()[0].lower() != "wal":
+            _switch_to_wal(cursor)
         cursor.execute("PRAGMA foreign_keys = ON")
         # NORMAL is durable against a killed process in WAL mode (only power loss may drop
         # the last commits), and much faster than FULL.
         cursor.execute("PRAGMA synchronous = NORMAL")
     finally:
         cursor.close()
+
+
+def _switch_to_wal(cursor: Any) -> None:
+    # Switching needs the file to itself, and SQLite answers "locked" at once (no busy
+    # wait) when another new connection is switching or writing at the same moment.
+    deadline = time.monotonic() + BUSY_TIMEOUT_MS / 1000
+    while True:
+        try:
+            cursor.execute("PRAGMA journal_mode = WAL")
+            return
+        except sqlite3.OperationalError as error:
+            if "locked" not in str(error) or time.monotonic() > deadline:
+                raise
+            time.sleep(0.05)
 
 
 def _sqlite_begin(conn: Connection) -> None:
