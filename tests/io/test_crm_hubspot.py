@@ -365,7 +365,7 @@ def test_dirty_deal_rows_are_reported_at_their_export_row(tmp_path):
             f"{name}:10:Close Date: a closed deal (Closed Won) needs its close date",
             f"{name}:6:Associated Company IDs: required value is empty",
             f"{name}:8:Create Date: not a date (YYYY-MM-DD): '02/02/2026'",
-            f"{name}:20:Record ID: duplicate key (opportunity_id=9101), first on row 2",
+            f"{name}:20:Record ID: duplicate key (opportunity_id='9101'), first on row 2",
         ]
     )
 

@@ -19,7 +19,7 @@ EXPECTED_PROBLEMS = [
     "products.csv:5:unit_price: not a number: 'abc'",
     "resources.csv:2:fri: must not be negative: '-60'",
     "rules.csv:2:operator: must be one of in, not_in, =, !=, <=, >=, <, >: 'like'",
-    "products.csv:4:sku: duplicate key (sku=PUMP-300), first on row 3",
+    "products.csv:4:sku: duplicate key (sku='PUMP-300'), first on row 3",
     "routings.csv:3:resource: unknown resource 'WELD': no such row in resources",
 ]
 

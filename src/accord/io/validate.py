@@ -246,10 +246,20 @@ def _check_keys(parsed: dict[str, _Parsed], problems: Problems) -> None:
                 continue
             first = seen.setdefault(value, line)
             if first != line:
-                shown = ", ".join(f"{k}={v!s}" for k, v in zip(key, value, strict=True))
+                shown = ", ".join(f"{k}={_shown(v)}" for k, v in zip(key, value, strict=True))
                 problems.add(
                     p.label, line, key[-1], f"duplicate key ({shown}), first on row {first}"
                 )
+
+
+def _shown(value: Any) -> str:
+    """A key value as a message shows it: text and dates quoted (so blanks and line breaks
+    are visible and the message stays on one line), numbers plain."""
+    if isinstance(value, str):
+        return repr(value)
+    if isinstance(value, dt.date):
+        return repr(value.isoformat())
+    return str(value)
 
 
 # A missing customers table is not an error: orders may name customers kept elsewhere.
@@ -317,7 +327,8 @@ def _check_settings(parsed: dict[str, _Parsed], problems: Problems) -> None:
             elif key == "period" and value.lower() not in PERIODS:
                 raise CellError(f"must be one of {', '.join(PERIODS)}: {value!r}")
         except CellError as err:
-            problems.add(p.label, line, "value", f"setting {key}: {err}")
+            shown = key if key.isprintable() else repr(key)
+            problems.add(p.label, line, "value", f"setting {shown}: {err}")
 
 
 def _check_rules(parsed: dict[str, _Parsed], problems: Problems) -> None:
