@@ -77,3 +77,24 @@ def test_versions_saved_at_once_form_one_chain(db: Database, company: Company) -
     assert errors == []
     versions = sorted(service.list_versions(db), key=lambda v: v.id)
     assert [v.previous_id for v in versions] == [None, versions[0].id, versions[1].id]
+
+
+def test_a_plan_using_the_statistical_forecast_is_saved_too(tmp_path):
+    import datetime as dt
+
+    from accord.config import Settings
+    from accord.io.files import read_dataset
+    from accord.planning.sop import SopParams
+    from accord.services import plan as service
+    from accord.services.company import CompanyStore
+    from accord.services.datasets import store_dataset
+    from accord.services.runtime import open_database
+    from tests.api.conftest import TINY
+
+    db = open_database(Settings(database_url=f"sqlite:///{tmp_path / 'a.db'}"))
+    store_dataset(db, read_dataset(TINY), "tiny")
+    company = CompanyStore(db, 365).current()
+    params = SopParams(periods=3, statistical={("PUMP-300", dt.date(2026, 12, 1)): 50.0})
+    stored = service.save_version(db, company, params, "sales", "ana")
+    assert stored.params["statistical_forecast"] is True
+    db.dispose()

@@ -179,7 +179,7 @@ def save_version(
             created_at=dt.datetime.now(dt.UTC),
             as_of=company.snapshot.as_of,
             dataset_version=company.version,
-            params=asdict(params),
+            params=_stored_params(params),
             result=result,
             previous_id=previous.id if previous else None,
             diff=plan_diff(previous.result, result) if previous else None,
@@ -189,6 +189,13 @@ def save_version(
             audit(uow, actor, "save_plan", f"plan version {new_id}", kind=kind, note=note)
         uow.commit()
     assert stored is not None
+    return stored
+
+
+def _stored_params(params: SopParams) -> dict[str, Any]:
+    """The parameters as JSON: the statistical forecast's cells become a yes/no."""
+    stored = asdict(params)
+    stored["statistical_forecast"] = bool(stored.pop("statistical"))
     return stored
 
 
