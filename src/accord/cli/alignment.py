@@ -6,7 +6,14 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from accord.cli.common import AsOfOpt, DataOpt, JsonOpt, current_settings, emit_json, guard, out
+from accord.cli.common import (
+    AsOfOpt,
+    DataOpt,
+    JsonOpt,
+    current_settings,
+    guard,
+    show,
+)
 from accord.cli.common import parse_as_of as _as_of
 
 if TYPE_CHECKING:
@@ -39,10 +46,7 @@ def flow(
     with guard(as_json):
         order = [s.strip() for s in stages.split(",") if s.strip()] if stages else None
         result = alignment.flow(_company(data, as_of), order)
-        if as_json:
-            emit_json(result.to_json())
-            return
-        out.print(str(result), soft_wrap=True, markup=False)
+        show(result, as_json)
 
 
 @app.command()
@@ -54,10 +58,7 @@ def reliability(data: DataOpt = None, as_of: AsOfOpt = None, as_json: JsonOpt = 
     with guard(as_json):
         db = None if data else open_database(current_settings())
         result = alignment.reliability(_company(data, as_of), db)
-        if as_json:
-            emit_json(result.to_json())
-            return
-        out.print(str(result), soft_wrap=True, markup=False)
+        show(result, as_json)
 
 
 @app.command()
@@ -67,10 +68,7 @@ def quotas(data: DataOpt = None, as_of: AsOfOpt = None, as_json: JsonOpt = False
 
     with guard(as_json):
         result = alignment.quotas(_company(data, as_of))
-        if as_json:
-            emit_json(result.to_json())
-            return
-        out.print(str(result), soft_wrap=True, markup=False)
+        show(result, as_json)
 
 
 @app.command()
@@ -80,7 +78,4 @@ def scope(data: DataOpt = None, as_of: AsOfOpt = None, as_json: JsonOpt = False)
 
     with guard(as_json):
         result = alignment.scope(_company(data, as_of))
-        if as_json:
-            emit_json(result.to_json())
-            return
-        out.print(str(result), soft_wrap=True, markup=False)
+        show(result, as_json)

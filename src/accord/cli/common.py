@@ -70,6 +70,14 @@ def emit_json(payload: Any) -> None:
     sys.stdout.write(json.dumps(payload, indent=2, default=str) + "\n")
 
 
+def show(result: Any, as_json: bool) -> None:
+    """A job's result: its JSON alone on stdout, or its readable text (printed as is)."""
+    if as_json:
+        emit_json(result.to_json())
+    else:
+        out.print(str(result), markup=False, soft_wrap=True)
+
+
 @contextmanager
 def guard(as_json: bool) -> Iterator[None]:
     """Turn Accord errors into a message and an exit status; nothing else on stdout."""

@@ -13,7 +13,7 @@ from typing import Annotated, Any
 
 import typer
 
-from accord.cli.common import JsonOpt, current_settings, emit_json, guard, out, warn
+from accord.cli.common import JsonOpt, current_settings, emit_json, guard, out, show, warn
 
 app = typer.Typer(help="Live sync with Salesforce or HubSpot.", no_args_is_help=True)
 
@@ -76,7 +76,4 @@ def push(
             raise BadInput(f"--date: not a date (YYYY-MM-DD): {date!r}") from None
         rules = load_mapping(mapping)
         report = crm_sync.push(chosen, _client(chosen), opportunity_id, promise, note, rules)
-        if as_json:
-            emit_json(report.to_json())
-            return
-        out.print(str(report))
+        show(report, as_json)

@@ -18,6 +18,7 @@ from accord.cli.common import (
     out,
     parse_as_of,
     progress_reporter,
+    show,
     warn,
 )
 
@@ -149,7 +150,4 @@ def summary(
             settings, data, parse_as_of(as_of), None if data else open_database(settings)
         )
         result = company_summary(company)
-        if as_json:
-            emit_json(result.to_json())
-            return
-        out.print(str(result), soft_wrap=True)
+        show(result, as_json)

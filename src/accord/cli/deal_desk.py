@@ -15,6 +15,7 @@ from accord.cli.common import (
     guard,
     open_job,
     out,
+    show,
 )
 from accord.errors import BadInput
 
@@ -44,10 +45,7 @@ def atp(
     with guard(as_json):
         company, db = open_job(data, as_of)
         result = atp_record(company.snapshot, sku, periods, db)
-        if as_json:
-            emit_json(result.to_json())
-            return
-        out.print(str(result), markup=False, soft_wrap=True)
+        show(result, as_json)
 
 
 @app.command()
@@ -86,10 +84,7 @@ def promise(
                 out.print(str(reserved), markup=False, soft_wrap=True)
             return
         answer = inquire(company.snapshot, desk, request, db, with_resequence=resequence)
-        if as_json:
-            emit_json(answer.to_json())
-            return
-        out.print(str(answer), markup=False, soft_wrap=True)
+        show(answer, as_json)
 
 
 @app.command()
@@ -123,10 +118,7 @@ def check(
             reserve_lines=reserve,
             checked_by=user or getpass.getuser(),
         )
-        if as_json:
-            emit_json(result.to_json())
-            return
-        out.print(str(result), markup=False, soft_wrap=True)
+        show(result, as_json)
 
 
 @app.command("pipeline")
@@ -152,7 +144,4 @@ def pipeline_command(
         params = PipelineParams(order_by=order_by, weighted=weighted, draws=draws, seed=seed)
         company, db = open_job(data, as_of)
         result = pipeline_check(company.snapshot, Desk(), params, db)
-        if as_json:
-            emit_json(result.to_json())
-            return
-        out.print(str(result), markup=False, soft_wrap=True)
+        show(result, as_json)

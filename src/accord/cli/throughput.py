@@ -18,6 +18,7 @@ from accord.cli.common import (
     open_job,
     out,
     parse_as_of,
+    show,
 )
 from accord.errors import BadInput
 
@@ -58,10 +59,7 @@ def throughput(
             settings, data, parse_as_of(as_of), None if data else open_database(settings)
         )
         result = throughput_report(company, first, last, integer)
-        if as_json:
-            emit_json(result.to_json())
-            return
-        out.print(str(result), soft_wrap=True, markup=False)
+        show(result, as_json)
 
 
 @app.command()
