@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import tempfile
-from pathlib import Path
 from typing import Annotated, Any
 
 from fastapi import APIRouter, File, Request, UploadFile
@@ -13,7 +11,7 @@ from accord.api.deps import Db
 from accord.api.security import MayImport, MayManageUsers, SignedIn
 from accord.errors import BadInput
 from accord.services import auth
-from accord.services.datasets import import_path
+from accord.services.datasets import import_upload
 
 router = APIRouter(tags=["users"])
 
@@ -68,25 +66,4 @@ def upload_dataset(
     file: Annotated[UploadFile, File(description="a .zip of CSV files or an .xlsx workbook")],
 ) -> dict[str, Any]:
     limit: int = request.app.state.settings.max_upload_bytes
-    name = Path(file.filename or "upload").name
-    if Path(name).suffix.lower() not in (".zip", ".xlsx"):
-        raise BadInput(f"{name}: upload a .zip of CSV files or an .xlsx workbook")
-    with tempfile.TemporaryDirectory() as folder:
-        path = Path(folder) / name
-        with path.open("wb") as target:
-            copied = _copy_limited(file, target, limit)
-        if copied > limit:
-            raise BadInput(f"{name} is larger than the {limit:,} bytes an upload may have")
-        report = import_path(db, path, actor=user)
-    return report.to_json()
-
-
-def _copy_limited(source: UploadFile, target: Any, limit: int) -> int:
-    """Copy at most ``limit + 1`` bytes: enough to tell the upload is too large."""
-    copied = 0
-    while chunk := source.file.read(1 << 20):
-        copied += len(chunk)
-        if copied > limit:
-            return copied
-        target.write(chunk)
-    return copied
+    return import_upload(db, file.filename or "", file.file, limit, user).to_json()

@@ -6,13 +6,15 @@ touched, then replaced inside one transaction.
 
 from __future__ import annotations
 
+import tempfile
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import BinaryIO
 
 from accord.domain.access import User
 from accord.domain.dataset import Dataset
-from accord.errors import NoData
+from accord.errors import BadInput, NoData
 from accord.io.crm import read_any
 from accord.io.files import write_dataset
 from accord.progress import Progress
@@ -128,3 +130,26 @@ def export_to(db: Database, path: Path) -> ExportReport:
     dataset, version = load_stored(db)
     write_dataset(dataset, path)
     return ExportReport(str(path), version, _present(dataset))
+
+
+UPLOAD_SUFFIXES = (".zip", ".xlsx")
+
+
+def import_upload(
+    db: Database, filename: str, stream: BinaryIO, limit: int, actor: User
+) -> ImportReport:
+    """Import an uploaded .zip of CSVs or .xlsx, refusing it once it passes ``limit`` bytes
+    (read in chunks: an oversized upload is never held whole)."""
+    name = Path(filename or "upload").name
+    if Path(name).suffix.lower() not in UPLOAD_SUFFIXES:
+        raise BadInput(f"{name}: upload a .zip of CSV files or an .xlsx workbook")
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / name
+        copied = 0
+        with path.open("wb") as target:
+            while chunk := stream.read(1 << 20):
+                copied += len(chunk)
+                if copied > limit:
+                    raise BadInput(f"{name} is larger than the {limit:,} bytes an upload may have")
+                target.write(chunk)
+        return import_path(db, path, actor=actor)

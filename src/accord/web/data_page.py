@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import tempfile
 from pathlib import Path
 from typing import Annotated
 
@@ -12,7 +11,7 @@ from fastapi.responses import HTMLResponse
 from accord.api.deps import Db, Store
 from accord.api.security import MayImport
 from accord.errors import BadInput, DatasetInvalid, NoData
-from accord.services.datasets import import_path
+from accord.services.datasets import import_upload
 from accord.services.summary import company_summary
 from accord.web.render import render
 
@@ -57,15 +56,7 @@ def upload(
     limit: int = request.app.state.settings.max_upload_bytes
     name = Path(file.filename or "upload").name
     try:
-        if Path(name).suffix.lower() not in (".zip", ".xlsx"):
-            raise BadInput(f"{name}: upload a .zip of CSV files or an .xlsx workbook")
-        with tempfile.TemporaryDirectory() as folder:
-            path = Path(folder) / name
-            data = file.file.read(limit + 1)
-            if len(data) > limit:
-                raise BadInput(f"{name} is larger than the {limit:,} bytes an upload may have")
-            path.write_bytes(data)
-            report = import_path(db, path, actor=user)
+        report = import_upload(db, name, file.file, limit, user)
     except DatasetInvalid as exc:
         return _page(
             request,
