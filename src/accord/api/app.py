@@ -24,9 +24,11 @@ from accord.api import (
     users,
 )
 from accord.api.errors import install_error_handlers
+from accord.api.fast_promise import FastPromise
 from accord.api.headers import SecurityHeaders
 from accord.config import Settings
 from accord.services.company import CompanyStore
+from accord.services.promise import Desk
 from accord.services.runtime import open_database
 from accord.storage.database import Database
 from accord.web import (
@@ -60,14 +62,17 @@ def create_app(settings: Settings, db: Database | None = None) -> FastAPI:
     app.state.settings = settings
     app.state.db = database
     app.state.companies = CompanyStore(database, settings.horizon_days)
+    app.state.desk = Desk()
     install_error_handlers(app)
+    app.add_middleware(FastPromise)  # inside SecurityHeaders: its answers get them too
     app.add_middleware(SecurityHeaders)
+    # Routes are matched router by router in this order: the hottest first.
+    app.include_router(deal_desk.router, prefix="/api/v1")
     app.include_router(health.router, prefix="/api/v1")
     app.include_router(datasets.router, prefix="/api/v1")
     app.include_router(throughput.router, prefix="/api/v1")
     app.include_router(alignment.router, prefix="/api/v1")
     app.include_router(users.router, prefix="/api/v1")
-    app.include_router(deal_desk.router, prefix="/api/v1")
     app.include_router(forecast.router, prefix="/api/v1")
     app.include_router(plan.router, prefix="/api/v1")
     app.include_router(crm.router, prefix="/api/v1")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 from typing import Annotated
 
 import typer
@@ -23,14 +24,21 @@ def serve(
     import uvicorn
 
     from accord.api.app import create_app
+    from accord.services.promise import prepare
 
     with guard(False):
         settings = current_settings()
         application = create_app(settings)
+        # Load the company and compile the kernels before listening: the first question is
+        # answered as fast as the next. Then take what was loaded out of the garbage
+        # collector's full passes, which would otherwise stall requests walking it.
+        prepare(application.state.companies, application.state.desk)
+        gc.freeze()
         uvicorn.run(
             application,
             host=host or settings.host,
             port=port or settings.port,
             log_level="info",
+            loop="asyncio",
             access_log=access_log,
         )

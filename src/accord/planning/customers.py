@@ -44,6 +44,11 @@ A_SHARE, B_SHARE = 0.2, 0.3
 YEAR = dt.timedelta(days=365)
 
 
+def _years_before(day: dt.date, years: int) -> dt.date:
+    """``years`` × 365 days before ``day``, or the first date there is (an as-of in year 1)."""
+    return day - years * YEAR if day - dt.date.min >= years * YEAR else dt.date.min
+
+
 @dataclass(frozen=True, slots=True)
 class CustomerScore:
     customer: str
@@ -202,9 +207,10 @@ def rank_customers(
     """Score, rank and tier every customer (see the module docstring)."""
     chosen = resolve_weights(snap, weights)
     as_of = snap.as_of
-    recent_t, _ = _throughput_by_customer(snap, as_of - YEAR, as_of, None)
-    before_t, _ = _throughput_by_customer(snap, as_of - 2 * YEAR, as_of - YEAR, None)
-    all_t, all_m = _throughput_by_customer(snap, as_of - YEAR, None, constraint_minutes)
+    year_ago, two_years_ago = _years_before(as_of, 1), _years_before(as_of, 2)
+    recent_t, _ = _throughput_by_customer(snap, year_ago, as_of, None)
+    before_t, _ = _throughput_by_customer(snap, two_years_ago, year_ago, None)
+    all_t, all_m = _throughput_by_customer(snap, year_ago, None, constraint_minutes)
 
     raw: dict[str, dict[str, float | None]] = {c: {} for c in chosen}
     for cust in snap.customers:

@@ -15,7 +15,7 @@ from accord.domain.snapshot import Snapshot
 from accord.io.files import read_dataset
 from accord.services.datasets import load_stored
 from accord.services.snapshot import SnapshotCache, build_snapshot
-from accord.storage.database import Database
+from accord.storage.database import Database, Recheck
 
 
 @dataclass(frozen=True)
@@ -28,11 +28,17 @@ class Company:
     snapshot: Snapshot
 
 
+# How long a process trusts its cached dataset version without asking the database: a
+# commit by this process is seen at once, one by another process (the CLI) within this.
+RECHECK_SECONDS = 1.0
+
+
 class CompanyStore:
     """The stored company for a long-running process (the app).
 
-    Each call asks the database for the current version (one small query) and loads the
-    dataset only when it changed; snapshots are cached per (version, as-of, horizon).
+    It asks the database for the current version (one small query) after this process
+    commits anything or ``RECHECK_SECONDS`` after it last asked, and loads the dataset only
+    when the version changed; snapshots are cached per (version, as-of, horizon).
     """
 
     def __init__(self, db: Database, horizon_days: int) -> None:
@@ -41,17 +47,37 @@ class CompanyStore:
         self._snapshots = SnapshotCache()
         self._lock = threading.Lock()
         self._loaded: tuple[int, Dataset] | None = None
+        self._recheck = Recheck(db, RECHECK_SECONDS)
 
     def current(self, as_of: dt.date | None = None) -> Company:
-        with self.db.unit_of_work() as uow:
-            version = uow.current_version()
         with self._lock:
-            if self._loaded is None or self._loaded[0] != version:
-                dataset, version = load_stored(self.db)
-                self._loaded = (version, dataset)
+            if self._recheck.due():
+                token = self._recheck.start()
+                with self.db.unit_of_work() as uow:
+                    version = uow.current_version()
+                if self._loaded is None or self._loaded[0] != version:
+                    dataset, version = load_stored(self.db)
+                    self._loaded = (version, dataset)
+                self._recheck.done(token)
+            assert self._loaded is not None  # load_stored raised when there is no dataset
             version, dataset = self._loaded
         snapshot = self._snapshots.get(dataset, version, as_of, self.horizon_days)
         return Company(dataset, version, self.db.url, snapshot)
+
+    def current_version(self) -> int | None:
+        """The stored dataset's version, None when none is stored (always asks)."""
+        with self.db.unit_of_work() as uow:
+            return uow.current_version()
+
+    def cached(self, as_of: dt.date | None = None) -> Company | None:
+        """The company when answering needs no database read and no snapshot build (the
+        fast path of the app's hottest routes), else None: then call ``current``."""
+        loaded = self._loaded
+        if loaded is None or self._recheck.due():
+            return None
+        version, dataset = loaded
+        snapshot = self._snapshots.peek(dataset, version, as_of, self.horizon_days)
+        return None if snapshot is None else Company(dataset, version, self.db.url, snapshot)
 
 
 def open_company(

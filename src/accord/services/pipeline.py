@@ -7,7 +7,7 @@ from dataclasses import replace
 from accord.domain.snapshot import Snapshot
 from accord.planning.pipeline import PipelineParams, PipelineResult, pipeline
 from accord.services.customers import snapshot_ranking
-from accord.services.promise import Desk, holding_reservations
+from accord.services.promise import Desk
 from accord.storage.database import Database
 
 
@@ -16,7 +16,7 @@ def pipeline_check(
 ) -> PipelineResult:
     if params.order_by == "default" and params.tiers is None and snapshot.customers:
         params = replace(params, tiers=customer_tiers(snapshot))
-    with desk.using(snapshot, holding_reservations(db)) as (state, _):
+    with desk.using(snapshot, desk.holding(db)) as (state, _):
         return pipeline(state, params)
 
 

@@ -1,22 +1,30 @@
 """Capable-to-promise for the CLI and the API: the load state of the company (open orders,
 then reservations holding capacity), kept per process and brought up to date
 incrementally, and the inquiry use case (which changes nothing).
+
+The reservations holding capacity are cached per process as the company is (see
+``storage.database.Recheck``): read again after any commit by this process, within
+``RECHECK_SECONDS`` of one by another process, and when the next one expires.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import threading
-from collections.abc import Iterator, Sequence
+import time
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, TypeVar
 
 from accord.domain.snapshot import Snapshot
 from accord.planning.loading import LoadState, bom_trees, warm_up
 from accord.planning.promise import Promise, PromiseRequest, company_average, promise
+from accord.services.company import RECHECK_SECONDS, CompanyStore
 from accord.storage import deal_repository
-from accord.storage.database import Database
+from accord.storage.database import Database, Recheck
+
+T = TypeVar("T")
 
 
 def utc_now() -> dt.datetime:
@@ -41,6 +49,7 @@ class Desk:
         self._entries: dict[int, _Entry] = {}
         self._max = max_snapshots
         self._warm = False
+        self._holdings: _Holdings | None = None
 
     def warm(self) -> None:
         if not self._warm:
@@ -57,6 +66,40 @@ class Desk:
             while len(self._entries) > self._max:
                 del self._entries[next(iter(self._entries))]
         return entry
+
+    def holding(self, db: Database | None) -> list[dict[str, Any]]:
+        """The reservations holding capacity now (cached, see the module's docstring)."""
+        if db is None:
+            return []
+        holdings = self._holdings
+        if holdings is None or holdings.db is not db:
+            holdings = self._holdings = _Holdings(db)
+        return holdings.rows()
+
+    def ready(self, snapshot: Snapshot) -> bool:
+        """Whether the load state of ``snapshot`` is built."""
+        entry = self._entries.get(id(snapshot))
+        return entry is not None and entry.snapshot is snapshot
+
+    def answer_now(
+        self,
+        snapshot: Snapshot,
+        db: Database | None,
+        ask: Callable[[LoadState, float | None], T],
+    ) -> T | None:
+        """``ask(state, average)`` at once when that needs no database read, no waiting
+        for another caller and no state to build; else None (then use ``using``)."""
+        holdings = self._holdings
+        rows = [] if db is None else None if holdings is None else holdings.fresh(db)
+        if rows is None or not self._lock.acquire(blocking=False):
+            return None
+        try:
+            if not self.ready(snapshot):
+                return None
+            with self.using(snapshot, rows) as (state, average):
+                return ask(state, average)
+        finally:
+            self._lock.release()
 
     @contextmanager
     def using(
@@ -82,6 +125,41 @@ def apply_reservation(state: LoadState, row: dict[str, Any]) -> None:
         state.place(sku, float(row["quantity"]), commit=True)
 
 
+class _Holdings:
+    """The cached reservations holding capacity of one database."""
+
+    def __init__(self, db: Database) -> None:
+        self.db = db
+        self._recheck = Recheck(db, RECHECK_SECONDS)
+        self._rows: list[dict[str, Any]] = []
+        self._lock = threading.Lock()
+
+    def fresh(self, db: Database) -> list[dict[str, Any]] | None:
+        return None if db is not self.db or self._recheck.due() else self._rows
+
+    def rows(self) -> list[dict[str, Any]]:
+        with self._lock:
+            if self._recheck.due():
+                token = self._recheck.start()
+                now = utc_now()
+                self._rows = holding_reservations(self.db, now)
+                self._recheck.done(token, _next_expiry(self._rows, now))
+            return self._rows
+
+
+def _next_expiry(rows: Sequence[dict[str, Any]], now: dt.datetime) -> float | None:
+    """The ``time.monotonic()`` moment the first active reservation expires."""
+    expiries = [_utc(r["expires_at"]) for r in rows if r["status"] == "active"]
+    if not expiries:
+        return None
+    return time.monotonic() + max(0.0, (min(expiries) - now).total_seconds())
+
+
+def _utc(moment: dt.datetime) -> dt.datetime:
+    # SQLite gives back naive datetimes; they were stored in UTC.
+    return moment if moment.tzinfo is not None else moment.replace(tzinfo=dt.UTC)
+
+
 def holding_reservations(
     db: Database | None, now: dt.datetime | None = None
 ) -> list[dict[str, Any]]:
@@ -100,7 +178,45 @@ def inquire(
     now: dt.datetime | None = None,
     with_resequence: bool = False,
 ) -> Promise:
-    """The answer to one question; nothing is stored or committed."""
-    reservations = holding_reservations(db, now)
+    """The answer to one question; nothing is stored or committed. ``now`` (for tests)
+    reads the reservations holding at that moment instead of the cached ones."""
+    reservations = desk.holding(db) if now is None else holding_reservations(db, now)
     with desk.using(snapshot, reservations) as (state, average):
         return promise(state, request, company_average=average, with_resequence=with_resequence)
+
+
+def quick_inquiry(
+    store: CompanyStore,
+    desk: Desk,
+    request: PromiseRequest,
+    as_of: dt.date | None = None,
+) -> Promise | None:
+    """The answer when everything it needs is cached and the desk is free, else None (then
+    call ``inquire``): an async server answers it on its event loop without a thread."""
+    company = store.cached(as_of)
+    if company is None:
+        return None
+    return desk.answer_now(
+        company.snapshot,
+        store.db,
+        lambda state, average: promise(state, request, company_average=average),
+    )
+
+
+def refresh(store: CompanyStore, desk: Desk, as_of: dt.date | None = None) -> None:
+    """Bring the cached company and reservations up to date, and build the load state of a
+    new snapshot (the desk is held only then, so answers go on meanwhile)."""
+    company = store.current(as_of)
+    rows = desk.holding(store.db)
+    if not desk.ready(company.snapshot):
+        with desk.using(company.snapshot, rows):
+            pass
+
+
+def prepare(store: CompanyStore, desk: Desk) -> bool:
+    """Load the stored company and build its load state (compiling the kernels), so the
+    first question is answered as fast as the next; False when no company is stored."""
+    if store.current_version() is None:
+        return False
+    refresh(store, desk)
+    return True

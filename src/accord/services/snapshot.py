@@ -222,6 +222,17 @@ class SnapshotCache:
                 entry.snapshot = build_snapshot(dataset, day0, horizon_days)
             return entry.snapshot
 
+    def peek(
+        self,
+        dataset: Dataset,
+        version: int,
+        as_of: dt.date | None = None,
+        horizon_days: int = DEFAULT_HORIZON_DAYS,
+    ) -> Snapshot | None:
+        """The snapshot if it is built already, else None (never builds, never waits)."""
+        entry = self._entries.get((version, resolve_as_of(dataset, as_of), horizon_days))
+        return None if entry is None else entry.snapshot
+
     def clear(self) -> None:
         with self._lock:
             self._entries.clear()

@@ -1,6 +1,13 @@
-"""The database a process works on: its engine, migrated once, and units of work on it."""
+"""The database a process works on: its engine, migrated once, and units of work on it.
+
+It also counts the commits this process made (``commits``), so a cached read can tell at
+once that this process changed the database (see ``Recheck``).
+"""
 
 from __future__ import annotations
+
+import threading
+import time
 
 from sqlalchemy import Engine
 
@@ -13,13 +20,53 @@ class Database:
     def __init__(self, url: str) -> None:
         self.url = url
         self.engine: Engine = make_engine(url)
+        self.commits = 0
+        self._commits_lock = threading.Lock()
 
     def migrate(self) -> None:
         """Create or upgrade the schema to the newest migration."""
         upgrade(self.engine)
+        self._committed()
 
     def unit_of_work(self, *, write: bool = False) -> UnitOfWork:
-        return UnitOfWork(self.engine, write=write)
+        return UnitOfWork(self.engine, write=write, on_commit=self._committed)
+
+    def _committed(self) -> None:
+        with self._commits_lock:
+            self.commits += 1
 
     def dispose(self) -> None:
         self.engine.dispose()
+
+
+class Recheck:
+    """When a value cached from the database must be read again: after any commit by this
+    process, after ``seconds`` (to see commits by other processes, e.g. the CLI), or at a
+    moment the value itself names (a reservation expiring).
+
+        token = recheck.start()      # before reading
+        value = read(db)
+        recheck.done(token)          # fresh until the next commit or ``seconds``
+    """
+
+    def __init__(self, db: Database, seconds: float) -> None:
+        self._db = db
+        self._seconds = seconds
+        self._commits = -1
+        self._until = 0.0
+
+    def due(self) -> bool:
+        return self._commits != self._db.commits or time.monotonic() >= self._until
+
+    def start(self) -> int:
+        return self._db.commits
+
+    def done(self, token: int, until: float | None = None) -> None:
+        """Mark the value read after ``start()`` returned ``token`` as fresh; ``until`` (a
+        ``time.monotonic()`` moment) shortens its life."""
+        limit = time.monotonic() + self._seconds
+        self._until = limit if until is None else min(limit, until)
+        self._commits = token
+
+    def expire(self) -> None:
+        self._until = 0.0

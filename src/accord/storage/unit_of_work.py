@@ -7,6 +7,7 @@ with UnitOfWork(engine, write=True) as uow:
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from types import TracebackType
 from typing import Self
 
@@ -27,9 +28,16 @@ class UnitOfWork:
     PostgreSQL REPEATABLE READ) and never waits for writers.
     """
 
-    def __init__(self, engine: Engine, *, write: bool = False) -> None:
+    def __init__(
+        self,
+        engine: Engine,
+        *,
+        write: bool = False,
+        on_commit: Callable[[], None] | None = None,
+    ) -> None:
         self._engine = engine
         self._write = write
+        self._on_commit = on_commit
         self._conn: Connection | None = None
 
     def __enter__(self) -> Self:
@@ -63,6 +71,8 @@ class UnitOfWork:
 
     def commit(self) -> None:
         self.connection.commit()
+        if self._on_commit is not None:
+            self._on_commit()
 
     def rollback(self) -> None:
         self.connection.rollback()

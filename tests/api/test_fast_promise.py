@@ -1,0 +1,92 @@
+"""The inquiry's fast lane answers exactly as the route does, and only from fresh caches."""
+
+from __future__ import annotations
+
+import pytest
+
+from accord.api import fast_promise
+from accord.domain.dataset import Dataset
+from accord.io.files import read_dataset
+from accord.services import auth
+from accord.services.datasets import store_dataset
+from accord.storage.database import Database
+
+from .conftest import TINY
+
+BIG = {"sku": "PUMP-300", "quantity": 400, "requested_date": "2026-11-20", "customer": "NORDWIND"}
+LATE = {**BIG, "quantity": 900}
+
+
+@pytest.fixture
+def answered(monkeypatch) -> list[object]:
+    """Answers given by the fast lane (not the route)."""
+    given: list[object] = []
+    real = fast_promise.quick_inquiry
+
+    def spy(*args, **kwargs):
+        answer = real(*args, **kwargs)
+        if answer is not None:
+            given.append(answer)
+        return answer
+
+    monkeypatch.setattr(fast_promise, "quick_inquiry", spy)
+    return given
+
+
+def test_the_fast_lane_answers_as_the_route_does(client, answered):
+    client.post("/api/v1/promise", json=BIG)  # the first question loads the caches
+    answered.clear()
+    for body in (BIG, LATE):
+        fast = client.post("/api/v1/promise", json=body)
+        assert len(answered) == 1 and fast.status_code == 200
+        # A query string always takes the route: same dataset, same as-of.
+        slow = client.post("/api/v1/promise", params={"as_of": "2026-11-02"}, json=body)
+        assert slow.status_code == 200
+        assert len(answered) == 1  # the second one took the route
+        assert fast.json() == slow.json()
+        assert fast.headers["x-frame-options"] == "DENY"  # security headers on both
+        answered.clear()
+    assert client.post("/api/v1/promise", json=LATE).json()["options"]  # the price of yes
+
+
+def test_bad_input_gets_the_routes_errors(client, answered):
+    unknown = client.post("/api/v1/promise", json={**BIG, "sku": "NOPE"})
+    assert unknown.status_code == 404 and unknown.json()["error"]["code"] == "not_found"
+    assert client.post("/api/v1/promise", json={**BIG, "quantity": 0}).status_code == 422
+    broken = client.post(
+        "/api/v1/promise", content=b'{"sku": ', headers={"content-type": "application/json"}
+    )
+    assert broken.status_code == 422 and "error" in broken.json()
+    assert answered == []
+
+
+def test_a_reservation_is_seen_by_the_next_fast_answer(client, answered):
+    db = client.app.state.db
+    auth.create_user(db, "ana", "sales", "correct horse")
+    token = {"Authorization": f"Bearer {auth.issue_token(db, 'ana', 'tests')}"}
+    before = client.post("/api/v1/promise", json=BIG).json()
+    assert before["verdict"] == "on_time"
+    assert client.post("/api/v1/reservations", json=BIG, headers=token).status_code == 201
+    answered.clear()
+    after = client.post("/api/v1/promise", json=BIG).json()
+    assert after["earliest_date"] > before["earliest_date"] and after["verdict"] == "late"
+    again = client.post("/api/v1/promise", json=BIG).json()
+    assert again == after and len(answered) == 1  # then answered from the cache
+
+
+def test_a_dataset_stored_by_another_process_is_seen_after_the_recheck(
+    client, settings, monkeypatch
+):
+    store = client.app.state.companies
+    monkeypatch.setattr(store._recheck, "_seconds", 0.0)  # recheck on every question
+    first = client.post("/api/v1/promise", json=BIG).json()
+    other = Database(settings.database_url)  # its commits are not counted by the app
+    dataset = read_dataset(TINY)
+    stocked = tuple(
+        {**row, "on_hand": 400} if row["sku"] == "PUMP-300" else row
+        for row in dataset.rows("inventory")
+    )
+    store_dataset(other, Dataset({**dataset.tables, "inventory": stocked}), "elsewhere")
+    other.dispose()
+    second = client.post("/api/v1/promise", json=BIG).json()
+    assert first["from_stock"] == 0 and second["from_stock"] > 0  # the new stock is used
