@@ -49,7 +49,7 @@ def _timed(fn: Callable[[], object]) -> float:
 
 def _load_dataset(scale: str) -> Dataset:
     from accord.demo import generate
-    from accord.services.datasets import load_stored
+    from accord.services.datasets import load_stored_deferring
     from accord.storage.database import Database
 
     url = os.environ.get("ACCORD_BENCH_DB")
@@ -57,7 +57,7 @@ def _load_dataset(scale: str) -> Dataset:
         return generate("large" if scale == "large" else "small")
     db = Database(url)
     try:
-        return load_stored(db)[0]
+        return load_stored_deferring(db)[0]  # as `accord serve` loads it
     finally:
         db.dispose()
 

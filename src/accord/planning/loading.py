@@ -309,10 +309,12 @@ class LoadState:
             ]
             self.committed = saved[4]
             del self.commitments[saved[4] :]
+            self.memo.pop("mean_working_day", None)  # capacity may have been added
 
     def add_capacity(self, rows: IntArray, minutes: FloatArray) -> None:
         """Add ``minutes[len(rows), days]`` (from day 0) to the capacity of ``rows``."""
         days = minutes.shape[1]
+        self.memo.pop("mean_working_day", None)  # figures of the calendar, see reasons
         self.cap[rows, :days] += minutes
         self.free[rows, :days] += minutes
         self.first_free[rows] = first_free_days(self.free[rows])

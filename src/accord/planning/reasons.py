@@ -145,14 +145,25 @@ def _material_reasons(state: LoadState, p: Placement) -> list[Reason]:
 
 
 def _mean_working_day(state: LoadState, r: int) -> float:
-    row = state.cap[r]
-    working = row[row > 0]
-    return float(working.mean()) if working.size else 1.0
+    """Calendar minutes of resource ``r`` on an average working day (computed once: the
+    calendar does not change with commitments)."""
+    means: list[float] | None = state.memo.get("mean_working_day")
+    if means is None:
+        means = []
+        for row in state.cap:
+            working = row[row > 0]
+            means.append(float(working.mean()) if working.size else 1.0)
+        state.memo["mean_working_day"] = means
+    return means[r]
+
+
+# English month names whatever the process locale (strftime's %b follows it).
+_MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
 
 
 def _day_text(s: Snapshot) -> Callable[[int], str]:
     def fmt(day: int) -> str:
         d = s.date_of(max(day, 0))
-        return f"{d.day} {d.strftime('%b')} {d.year}"
+        return f"{d.day} {_MONTHS[d.month - 1]} {d.year}"
 
     return fmt

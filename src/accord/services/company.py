@@ -13,7 +13,7 @@ from accord.config import Settings
 from accord.domain.dataset import Dataset
 from accord.domain.snapshot import Snapshot
 from accord.io.files import read_dataset
-from accord.services.datasets import load_stored
+from accord.services.datasets import load_stored_deferring
 from accord.services.snapshot import SnapshotCache, build_snapshot
 from accord.storage.database import Database, Recheck
 
@@ -56,7 +56,7 @@ class CompanyStore:
                 with self.db.unit_of_work() as uow:
                     version = uow.current_version()
                 if self._loaded is None or self._loaded[0] != version:
-                    dataset, version = load_stored(self.db)
+                    dataset, version = load_stored_deferring(self.db)
                     self._loaded = (version, dataset)
                 self._recheck.done(token)
             assert self._loaded is not None  # load_stored raised when there is no dataset

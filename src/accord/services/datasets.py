@@ -19,7 +19,9 @@ from accord.io.crm import read_any
 from accord.io.files import write_dataset
 from accord.progress import Progress
 from accord.services.auth import audit
+from accord.services.snapshot import DEFERRED_TABLES
 from accord.storage.database import Database
+from accord.storage.deferred import load_deferring
 
 
 @dataclass(frozen=True)
@@ -116,14 +118,27 @@ def import_path(
     )
 
 
+NO_DATA = "the database holds no dataset yet: run `accord import PATH` or `accord demo`"
+
+
 def load_stored(db: Database) -> tuple[Dataset, int]:
     """The stored dataset and its version; ``NoData`` when nothing was imported yet."""
     with db.unit_of_work() as uow:
         version = uow.current_version()
         dataset = uow.load_dataset() if version is not None else None
     if dataset is None or version is None:
-        raise NoData("the database holds no dataset yet: run `accord import PATH` or `accord demo`")
+        raise NoData(NO_DATA)
     return dataset, version
+
+
+def load_stored_deferring(db: Database) -> tuple[Dataset, int]:
+    """``load_stored`` for a long-running process: the tables the snapshot does not need
+    (the histories, millions of rows at scale) are read on first use."""
+    found = load_deferring(db, DEFERRED_TABLES)
+    if found is None:
+        raise NoData(NO_DATA)
+    tables, version = found
+    return Dataset(tables=tables), version
 
 
 def export_to(db: Database, path: Path) -> ExportReport:

@@ -18,7 +18,7 @@ import numpy as np
 from accord.allocation import paused_gc
 from accord.domain import arrays, company
 from accord.domain.calendar import daily_capacity, prefix_sums
-from accord.domain.dataset import Dataset
+from accord.domain.dataset import TABLES, Dataset
 from accord.domain.model import (
     Product,
 )
@@ -30,6 +30,16 @@ A = TypeVar("A", bound=np.ndarray[Any, Any])
 T = TypeVar("T")
 
 DEFAULT_HORIZON_DAYS = 365
+
+# The tables a snapshot is built from (a test checks it reads no other); the rest, the
+# histories above all, can be read later, when an analysis asks for them.
+SNAPSHOT_TABLES = frozenset(
+    {
+        "settings", "products", "resources", "calendar_exceptions", "routings", "bom",
+        "supply", "customers", "orders", "opportunities", "opportunity_lines", "inventory",
+    }
+)  # fmt: skip
+DEFERRED_TABLES = tuple(name for name in TABLES if name not in SNAPSHOT_TABLES)
 
 
 def resolve_as_of(dataset: Dataset, as_of: dt.date | None) -> dt.date:

@@ -8,12 +8,13 @@ the previous one in place.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterator, Sequence
+import json
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from operator import itemgetter
 from typing import Any
 
-from sqlalchemy import Connection, insert, select, text, update
+from sqlalchemy import Connection, Text, insert, select, text, type_coerce, update
 
 from accord.allocation import paused_gc
 from accord.domain.dataset import TABLES, Dataset, Row
@@ -72,15 +73,26 @@ def load_dataset(conn: Connection) -> Dataset | None:
         version = current_version(conn)
         if version is None:
             return None
-        tables: dict[str, tuple[Row, ...]] = {}
-        with paused_gc():
-            for name in TABLES:
-                rows = tuple(_select_rows(conn, name))
-                if rows:
-                    tables[name] = rows
+        tables = read_tables(conn, TABLES)
         if current_version(conn) == version:
             return Dataset(tables=tables)
     raise Conflict("the dataset kept changing while it was read; try again")
+
+
+def read_tables(conn: Connection, names: Iterable[str]) -> dict[str, tuple[Row, ...]]:
+    """The named tables that hold rows, rows in their original order."""
+    tables: dict[str, tuple[Row, ...]] = {}
+    with paused_gc():
+        for name in names:
+            rows = tuple(_select_rows(conn, name))
+            if rows:
+                tables[name] = rows
+    return tables
+
+
+def read_table(conn: Connection, name: str) -> tuple[Row, ...]:
+    with paused_gc():
+        return tuple(_select_rows(conn, name))
 
 
 def current_version(conn: Connection) -> int | None:
@@ -145,12 +157,28 @@ def _values(rows: Sequence[Row], columns: Sequence[str]) -> Iterator[list[Any]]:
 def _select_rows(conn: Connection, name: str) -> Iterator[Row]:
     table = DATASET_TABLES[name]
     columns = TABLES[name].column_names
-    query = select(*(table.c[c] for c in columns), table.c[ROW_ATTRIBUTES])
+    # Attributes as stored text, decoded here once per distinct value: rows share a few
+    # (a colour, a destination), and decoding each row's copy was half the read time.
+    attributes = type_coerce(table.c[ROW_ATTRIBUTES], Text)
+    query = select(*(table.c[c] for c in columns), attributes)
     # yield_per + partitions: rows fetched in batches (a server-side cursor on PostgreSQL)
     # rather than one driver call per row.
     query = query.order_by(table.c[ROW_POSITION]).execution_options(yield_per=bulk.BATCH_ROWS)
+    decoded: dict[str, dict[str, Any]] = {}
     for batch in conn.execute(query).partitions():
         for values in batch:
             row: Row = dict(zip(columns, values, strict=False))  # all but the last: attributes
-            row[ROW_ATTRIBUTES] = values[-1] or {}
+            row[ROW_ATTRIBUTES] = _attributes(values[-1], decoded)
             yield row
+
+
+def _attributes(stored: str | dict[str, Any] | None, decoded: dict[str, dict[str, Any]]) -> Any:
+    """A row's own attributes dict from its stored JSON (the driver may have decoded it)."""
+    if not stored:
+        return {}
+    if isinstance(stored, dict):
+        return stored
+    value = decoded.get(stored)
+    if value is None:
+        value = decoded[stored] = json.loads(stored) or {}
+    return dict(value)
