@@ -31,6 +31,7 @@ from numba import njit
 from accord.domain.snapshot import Snapshot
 from accord.errors import BadInput
 from accord.planning.atp import period_bounds
+from accord.planning.kernels import NO_DAY
 from accord.planning.loading import LoadState
 from accord.planning.promise import constraint_minutes_per_unit, constraint_of
 
@@ -184,7 +185,7 @@ def pipeline(state: LoadState, params: PipelineParams | None = None) -> Pipeline
     deals: list[DealRow] = []
     placed_sku: list[int] = []  # per placed line, for the Monte-Carlo requirements
     placed_qty: list[float] = []
-    placed_day: list[int] = []
+    placed_load: list[float] = []  # what is placed: the quantity, or weighted by probability
     placed_deal: list[int] = []
     probabilities: list[float] = []
     at_risk = 0.0
@@ -193,12 +194,14 @@ def pipeline(state: LoadState, params: PipelineParams | None = None) -> Pipeline
     made |= np.diff(work.trees.start) > 1
     placeable = (made | (work.stock_row >= 0)).tolist()
     sku_index = s.sku_index
-    for n, opp_id in enumerate(_ordered(s, work, params.order_by, params.tiers)):
+    # Lines in priority order as arrays, placed by one compiled call, then read per deal.
+    order = _ordered(s, work, params.order_by, params.tiers)
+    deal_lines: list[tuple[int, int, float, dt.date | None]] = []  # placed range, value, wanted
+    for n, opp_id in enumerate(order):
         opp = s.opportunities_by_id[opp_id]
-        last: int | None = -1
-        binding: str | None = None
         wanted: dt.date | None = None
         value = 0.0
+        first = len(placed_sku)
         for line in s.lines_by_opportunity.get(opp_id, ()):
             value += line.value
             asked = line.requested_date or opp.requested_date
@@ -208,40 +211,49 @@ def pipeline(state: LoadState, params: PipelineParams | None = None) -> Pipeline
             qty = line.quantity * (opp.probability if params.weighted else 1.0)
             if qty <= 0 or not placeable[sku]:
                 continue
-            day = work.commit_fast(sku, qty)
-            if last is not None and (day is None or day > last):
-                last = day
-                binding = _binding(s, sku, work.step_ready, work.step_start)
             placed_sku.append(sku)
             placed_qty.append(line.quantity)
-            placed_day.append(horizon - 1 if day is None else min(day, horizon - 1))
+            placed_load.append(qty)
             placed_deal.append(n)
         probabilities.append(opp.probability)
+        deal_lines.append((first, len(placed_sku), value, wanted))
+    skus = np.array(placed_sku, dtype=np.int64)
+    days, waited = work.commit_many(skus, np.array(placed_load, dtype=np.float64))
+    day_list, waited_list = days.tolist(), waited.tolist()
+    for n, (first, end, value, wanted) in enumerate(deal_lines):
+        opp = s.opportunities_by_id[order[n]]
+        last: int | None = -1
+        binding: str | None = None
+        for i in range(first, end):
+            day = None if day_list[i] == NO_DAY else day_list[i]
+            if last is not None and (day is None or day > last):
+                last = day
+                step = waited_list[i]
+                binding = None if step < 0 else _step_resource(s, placed_sku[i], step)
         earliest = None if last is None else s.date_of(max(last, 0))
-        days: int | None
+        days_late: int | None
         if earliest is not None and (wanted is None or earliest <= wanted):
-            verdict, days = "on_time", 0
+            verdict, days_late = "on_time", 0
         else:
             verdict = "late"
-            days = None if earliest is None or wanted is None else (earliest - wanted).days
+            days_late = None if earliest is None or wanted is None else (earliest - wanted).days
             at_risk += value * (opp.probability if params.weighted else 1.0)
-        deals.append(DealRow(opp_id, opp.customer, earliest, wanted, verdict, days, binding, value))
+        deals.append(
+            DealRow(opp.opportunity_id, opp.customer, earliest, wanted, verdict, days_late,
+                    binding, value)
+        )  # fmt: skip
+    placed_day = np.where(days == NO_DAY, horizon - 1, np.minimum(days, horizon - 1))
     entries = _requirements(
-        work, np.array(placed_deal, dtype=np.int64), np.array(placed_sku, dtype=np.int64),
-        np.array(placed_qty, dtype=np.float64), np.array(placed_day, dtype=np.int64),
+        work, np.array(placed_deal, dtype=np.int64), skus,
+        np.array(placed_qty, dtype=np.float64), placed_day.astype(np.int64),
     ) if params.draws > 0 else None  # fmt: skip
     load = _load_table(work, firm_free, entries, probabilities, params)
     return PipelineResult(tuple(deals), at_risk, load, params.weighted, params.draws)
 
 
-def _binding(s: Snapshot, sku: int, ready: np.ndarray, start: np.ndarray) -> str | None:
-    """The resource of the step the lot waited for longest (None: it never waited)."""
-    steps = s.routings.get(s.products[sku].sku, ())
-    best, wait = None, 0
-    for j in range(len(steps)):
-        if ready[j] >= 0 and start[j] - ready[j] > wait:
-            best, wait = j, int(start[j] - ready[j])
-    return None if best is None else steps[best].resource
+def _step_resource(s: Snapshot, sku: int, step: int) -> str:
+    """The resource of routing step ``step`` of product ``sku``."""
+    return s.routings[s.products[sku].sku][step].resource
 
 
 Entries = tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]  # deal, resource, day, minutes
