@@ -261,6 +261,38 @@ def test_loads_stay_within_capacity_and_a_reservation_never_brings_a_date_forwar
         assert again.day is None or again.day >= first.day
 
 
+@settings(max_examples=40, deadline=None)
+@given(orders=orders_strategy, lines=orders_strategy)
+def test_committing_many_lines_at_once_equals_committing_them_one_by_one(
+    orders: list[tuple[str, int, int]], lines: list[tuple[str, int, int]]
+) -> None:
+    rows = tuple(
+        order(s, q, (dt.date(2025, 1, 6) + dt.timedelta(days=due)).isoformat(), n=i)
+        for i, (s, q, due) in enumerate(orders)
+    )
+    state = plant(customers=CUSTOMERS, orders=rows)
+    skus = np.array([state.snapshot.sku_index[s] for s, _, _ in lines], dtype=np.int64)
+    quantities = np.array([float(q) for _, q, _ in lines])
+    one_by_one = state.copy()
+    expected_days, expected_waits = [], []
+    for sku, quantity in zip(skus.tolist(), quantities.tolist(), strict=True):
+        day = one_by_one.commit_fast(sku, quantity)
+        expected_days.append(-1 if day is None else day)
+        steps = int(one_by_one.r_start[sku + 1] - one_by_one.r_start[sku])
+        waits = [
+            int(one_by_one.step_start[j] - one_by_one.step_ready[j])
+            if one_by_one.step_ready[j] >= 0
+            else 0
+            for j in range(steps)
+        ]
+        expected_waits.append(int(np.argmax(waits)) if waits and max(waits) > 0 else -1)
+    days, waited = state.commit_many(skus, quantities)
+    assert days.tolist() == expected_days and waited.tolist() == expected_waits
+    for name in ("free", "first_free", "avail"):
+        assert np.array_equal(getattr(state, name), getattr(one_by_one, name))
+    assert state.committed == one_by_one.committed == len(lines)
+
+
 @settings(max_examples=30, deadline=None)
 @given(
     orders=orders_strategy,
