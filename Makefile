@@ -26,6 +26,8 @@ test: install
 
 ## make bench: the performance harness of SPEC §7 on the large demo company
 bench: install
+	command -v wrk > /dev/null || apt-get install -y -q wrk || \
+	  (apt-get update -q && apt-get install -y -q wrk)
 	$(PY) benchmarks/run.py
 
 lint: install

@@ -1,9 +1,11 @@
 """HTTP under load: 50 concurrent clients against a real `accord serve` on loopback.
 
-The load generator is wrk (Debian package ``wrk``): a compiled client, so the figures are
-the server's, not the client's. Each endpoint runs for a bounded time; the figures are
-wrk's latency percentiles, the request count and every error (socket errors and non-2xx
-answers). The baseline is ``/api/v1/health`` (no work) measured the same way, same run.
+The load generator is wrk (Debian package ``wrk``, installed by ``make bench``): a compiled
+client, so the figures are the server's, not the client's. Each endpoint runs for a bounded
+time; the figures are wrk's latency percentiles, the request count and every error (socket
+errors and non-2xx answers). Requests cycle through many different questions (products and
+quantities; open opportunities for the deal check, signed in with an API token). The
+baseline is ``/api/v1/health`` (one small database read) measured the same way, same run.
 """
 
 from __future__ import annotations
@@ -11,10 +13,12 @@ from __future__ import annotations
 import csv
 import json
 import os
+import random
 import re
 import shutil
 import signal
 import socket
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -27,10 +31,8 @@ CLIENTS = 50
 SECONDS = 10
 TARGET = "p99 <= 30 ms, no errors"
 
-# (job name, method, path, JSON body or None)
-ENDPOINTS: list[tuple[str, str, str, str | None]] = [
-    ("HTTP dataset summary, 50 clients", "GET", "/api/v1/dataset", None),
-]
+TIMEOUT = 10
+QUESTIONS = 500  # distinct requests per endpoint, cycled by every client
 
 
 def _free_port() -> int:
@@ -71,12 +73,14 @@ def _seconds(text: str) -> float:
     return float(match.group(1)) * _UNITS[match.group(2)]
 
 
-def wrk(base: str, method: str, path: str, body: str | None) -> dict[str, Any]:
+def wrk(
+    base: str,
+    requests: list[tuple[str, str, str | None]],
+    headers: dict[str, str] | None = None,
+) -> dict[str, Any]:
+    """Run wrk cycling through ``requests`` (method, path, JSON body or None)."""
     with tempfile.NamedTemporaryFile("w", suffix=".lua", delete=False) as script:
-        script.write(f'wrk.method = "{method}"\n')
-        if body is not None:
-            script.write('wrk.headers["Content-Type"] = "application/json"\n')
-            script.write(f"wrk.body = [[{body}]]\n")
+        script.write(_lua(requests, headers or {}))
     try:
         done = subprocess.run(
             [
@@ -84,10 +88,11 @@ def wrk(base: str, method: str, path: str, body: str | None) -> dict[str, Any]:
                 "-t2",
                 f"-c{CLIENTS}",
                 f"-d{SECONDS}s",
+                f"--timeout={TIMEOUT}s",  # a slower answer counts in the latency, not as an error
                 "--latency",
                 "-s",
                 script.name,
-                base + path,
+                base,
             ],
             capture_output=True,
             text=True,
@@ -109,34 +114,100 @@ def wrk(base: str, method: str, path: str, body: str | None) -> dict[str, Any]:
     }
 
 
-def _made_sku() -> str:
-    """A product with a routing, from the benchmark's dataset folder."""
-    with (Path(os.environ["ACCORD_BENCH_DATA"]) / "routings.csv").open() as f:
-        return next(csv.DictReader(f))["sku"]
+def _lua(requests: list[tuple[str, str, str | None]], headers: dict[str, str]) -> str:
+    def quoted(text: str) -> str:
+        return json.dumps(text)  # a JSON string is a valid Lua string literal here
+
+    lines = ["local requests = {}"]
+    for n, (method, path, body) in enumerate(requests, start=1):
+        body_text = "nil" if body is None else quoted(body)
+        lines.append(f"requests[{n}] = {{{quoted(method)}, {quoted(path)}, {body_text}}}")
+    lines.append("local headers = {}")
+    for name, value in headers.items():
+        lines.append(f"headers[{quoted(name)}] = {quoted(value)}")
+    lines.append('headers["Content-Type"] = "application/json"')
+    lines.append(
+        "local i = 0\n"
+        "request = function()\n"
+        "  i = i % #requests + 1\n"
+        "  local r = requests[i]\n"
+        "  return wrk.format(r[1], r[2], headers, r[3])\n"
+        "end"
+    )
+    return "\n".join(lines) + "\n"
+
+
+def _inquiries(folder: Path, n: int) -> list[tuple[str, str, str | None]]:
+    """Questions for made products (with a routing), quantities 1..500, seeded."""
+    with (folder / "routings.csv").open() as f:
+        made = sorted({row["sku"] for row in csv.DictReader(f)})
+    rng = random.Random(7)
+    return [
+        (
+            "POST",
+            "/api/v1/promise",
+            json.dumps({"sku": rng.choice(made), "quantity": rng.randint(1, 500)}),
+        )
+        for _ in range(n)
+    ]
+
+
+def _deal_checks(folder: Path, n: int) -> list[tuple[str, str, str | None]]:
+    """Checks of open opportunities (not closed), seeded."""
+    with (folder / "opportunities.csv").open() as f:
+        open_ids = [
+            r["opportunity_id"] for r in csv.DictReader(f) if not r["stage"].startswith("Closed")
+        ]
+    rng = random.Random(7)
+    return [("POST", f"/api/v1/check/{rng.choice(open_ids)}", None) for _ in range(n)]
+
+
+def _api_token(db_url: str) -> str:
+    """A sales user's API token in the benchmark's database."""
+    from accord.services import auth
+    from accord.storage.database import Database
+
+    db = Database(db_url)
+    try:
+        if all(user.username != "bench" for user in auth.list_users(db)):
+            auth.create_user(db, "bench", "sales", "bench-password")
+        return auth.issue_token(db, "bench", "load test")
+    finally:
+        db.dispose()
 
 
 def run(scale: str, runs: int) -> list[dict[str, Any]]:
     if shutil.which("wrk") is None:
         return [{"job": "HTTP load (install Debian's wrk to measure)", "seconds": 0.0}]
-    inquiry = json.dumps({"sku": _made_sku(), "quantity": 10})
-    ENDPOINTS.append(("HTTP CTP inquiry, 50 clients", "POST", "/api/v1/promise", inquiry))
-    process, base = _start_server(os.environ["ACCORD_BENCH_DB"])
+    folder = Path(os.environ["ACCORD_BENCH_DATA"])
+    db_url = os.environ["ACCORD_BENCH_DB"]
+    token = {"Authorization": f"Bearer {_api_token(db_url)}"}
+    endpoints = [
+        ("HTTP CTP inquiry, 50 clients", _inquiries(folder, QUESTIONS), None),
+        ("HTTP deal check (logged), 50 clients", _deal_checks(folder, QUESTIONS), token),
+    ]
+    health = [("GET", "/api/v1/health", None)]
+    process, base = _start_server(db_url)
     try:
-        wrk(base, "GET", "/api/v1/health", None)  # warm up connections and code paths
-        baseline = wrk(base, "GET", "/api/v1/health", None)
+        wrk(base, health)  # warm up connections and code paths
+        baseline = wrk(base, health)
         rows = []
-        for job, method, path, body in ENDPOINTS:
-            result = wrk(base, method, path, body)
+        for job, requests, headers in endpoints:
+            results = [wrk(base, requests, headers) for _ in range(max(1, min(runs, 3)))]
+            p99 = statistics.median(r["p99"] for r in results)
+            p50 = statistics.median(r["p50"] for r in results)
+            count = sum(r["requests"] for r in results)
+            errors = sum(r["errors"] for r in results)
             rows.append(
                 {
-                    "job": f"{job} p99 ({result['requests']:,} req, {result['errors']} errors)",
-                    "seconds": result["p99"],
+                    "job": f"{job} p99 ({count:,} req, {errors} errors)",
+                    "seconds": p99,
                     "baseline": "health p99",
                     "baseline_seconds": baseline["p99"],
                     "target": TARGET,
                 }
             )
-            rows.append({"job": f"{job} p50", "seconds": result["p50"]})
+            rows.append({"job": f"{job} p50", "seconds": p50})
         return rows
     finally:
         process.send_signal(signal.SIGINT)

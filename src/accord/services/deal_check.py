@@ -60,6 +60,8 @@ def check_deal(
     checked_by: str | None = None,
     now: dt.datetime | None = None,
 ) -> DealCheck:
+    # Without an explicit moment the cached reservations holding now are used.
+    holding = desk.holding(db) if now is None else holding_reservations(db, now)
     now = now or utc_now()
     opportunity = snapshot.opportunities_by_id.get(opportunity_id)
     if opportunity is None:
@@ -96,7 +98,7 @@ def check_deal(
             reserved.append(made.reservation.id)
     else:
         with (
-            desk.using(snapshot, holding_reservations(db, now)) as (state, average),
+            desk.using(snapshot, holding) as (state, average),
             ExitStack() as undo,
         ):
             for n, request in requests:
@@ -115,28 +117,28 @@ def check_deal(
         return result
     dates = [p.earliest_date for _, p in answers]
     wanted = [r.requested_date for _, r in requests if r.requested_date is not None]
-    with db.unit_of_work(write=True) as uow:
-        check_id = deal_repository.add_check(
-            uow.connection,
-            {
-                "opportunity_id": opportunity_id,
-                "checked_at": now,
-                "checked_by": checked_by,
-                "verdict": verdict,
-                "earliest_date": None if None in dates else max(d for d in dates if d),
-                "requested_date": max(wanted) if wanted else opportunity.requested_date,
-                "answer": result.to_json(),
-            },
-        )
-        if not reserve_lines:
-            for _, p in answers:
-                deal_repository.add_promise(uow.connection, {
-                    "kind": "check", "sku": p.sku, "quantity": p.quantity,
-                    "customer": p.customer, "opportunity_id": opportunity_id,
-                    "reservation_id": None, "as_of": snapshot.as_of,
-                    "requested_date": p.requested_date, "promised_date": p.earliest_date,
-                    "verdict": p.verdict, "created_at": now, "created_by": checked_by,
-                })  # fmt: skip
+    # Everything is made ready before the write transaction: it holds the writer's lock.
+    check_row = {
+        "opportunity_id": opportunity_id,
+        "checked_at": now,
+        "checked_by": checked_by,
+        "verdict": verdict,
+        "earliest_date": None if None in dates else max(d for d in dates if d),
+        "requested_date": max(wanted) if wanted else opportunity.requested_date,
+        "answer": result.to_json(),
+    }
+    promise_rows = [] if reserve_lines else [
+        {
+            "kind": "check", "sku": p.sku, "quantity": p.quantity, "customer": p.customer,
+            "opportunity_id": opportunity_id, "reservation_id": None, "as_of": snapshot.as_of,
+            "requested_date": p.requested_date, "promised_date": p.earliest_date,
+            "verdict": p.verdict, "created_at": now, "created_by": checked_by,
+        }
+        for _, p in answers
+    ]  # fmt: skip
+    with db.unit_of_work(write=True, log_only=not reserve_lines) as uow:
+        check_id = deal_repository.add_check(uow.connection, check_row)
+        deal_repository.add_promises(uow.connection, promise_rows)
         if checked_by:
             audit(uow, checked_by, "check_deal", opportunity_id, verdict=verdict)
         uow.commit()

@@ -22,14 +22,24 @@ class Database:
         self.engine: Engine = make_engine(url)
         self.commits = 0
         self._commits_lock = threading.Lock()
+        # SQLite has one writer at a time, and a writer waiting for its lock sleeps in
+        # steps of up to 100 ms: threads of this process queue here instead, in order.
+        self._write_lock = threading.RLock() if url.startswith("sqlite") else None
 
     def migrate(self) -> None:
         """Create or upgrade the schema to the newest migration."""
         upgrade(self.engine)
         self._committed()
 
-    def unit_of_work(self, *, write: bool = False) -> UnitOfWork:
-        return UnitOfWork(self.engine, write=write, on_commit=self._committed)
+    def unit_of_work(self, *, write: bool = False, log_only: bool = False) -> UnitOfWork:
+        """``log_only``: the work only appends to logs (checks, promises, audit) that no
+        cache reads, so its commit does not make cached reads due (see ``Recheck``)."""
+        return UnitOfWork(
+            self.engine,
+            write=write,
+            on_commit=None if log_only else self._committed,
+            write_lock=self._write_lock,
+        )
 
     def _committed(self) -> None:
         with self._commits_lock:

@@ -60,6 +60,12 @@ def add_promise(conn: Connection, values: dict[str, Any]) -> int:
     return int(result.scalar_one())
 
 
+def add_promises(conn: Connection, rows: list[dict[str, Any]]) -> None:
+    """Many promises in one statement (executemany)."""
+    if rows:
+        conn.execute(insert(promises), rows)
+
+
 def all_promises(conn: Connection) -> list[dict[str, Any]]:
     return [dict(r._mapping) for r in conn.execute(select(promises).order_by(promises.c.id))]
 

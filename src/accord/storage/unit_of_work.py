@@ -8,8 +8,9 @@ with UnitOfWork(engine, write=True) as uow:
 from __future__ import annotations
 
 from collections.abc import Callable
+from contextlib import AbstractContextManager
 from types import TracebackType
-from typing import Self
+from typing import Any, Self
 
 from sqlalchemy import Connection, Engine
 
@@ -34,13 +35,25 @@ class UnitOfWork:
         *,
         write: bool = False,
         on_commit: Callable[[], None] | None = None,
+        write_lock: AbstractContextManager[Any] | None = None,
     ) -> None:
         self._engine = engine
         self._write = write
         self._on_commit = on_commit
+        self._lock = write_lock if write else None
         self._conn: Connection | None = None
 
     def __enter__(self) -> Self:
+        if self._lock is not None:
+            self._lock.__enter__()
+        try:
+            self._conn = self._begin()
+        except BaseException:
+            self._release()
+            raise
+        return self
+
+    def _begin(self) -> Connection:
         conn = self._engine.connect()
         if self._write:
             conn.execution_options(**{BEGIN_MODE: "IMMEDIATE"})
@@ -48,8 +61,11 @@ class UnitOfWork:
             # Every read sees one snapshot, as SQLite's WAL gives anyway: no half-imported mix.
             conn.execution_options(isolation_level="REPEATABLE READ")
         conn.begin()
-        self._conn = conn
-        return self
+        return conn
+
+    def _release(self) -> None:
+        if self._lock is not None:
+            self._lock.__exit__(None, None, None)
 
     def __exit__(
         self,
@@ -62,6 +78,7 @@ class UnitOfWork:
             conn.rollback()  # a no-op after commit()
         finally:
             conn.close()
+            self._release()
 
     @property
     def connection(self) -> Connection:
