@@ -34,6 +34,7 @@ lint: install
 	$(VENV)/bin/ruff check src tests benchmarks
 	$(VENV)/bin/ruff format --check src tests benchmarks
 	$(VENV)/bin/mypy
+	.ci/audit
 
 format: install
 	$(VENV)/bin/ruff format src tests benchmarks
