@@ -65,7 +65,9 @@ def server(tmp_path_factory) -> Iterator[str]:
         stderr=subprocess.STDOUT,
     )
     base = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 60
+    # It loads the company and compiles the kernels before it listens: on a fresh checkout
+    # (no compiled cache yet) and a busy machine that takes minutes, not seconds.
+    deadline = time.monotonic() + 240
     while True:
         try:
             with urllib.request.urlopen(f"{base}/api/v1/health", timeout=1) as response:

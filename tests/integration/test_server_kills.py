@@ -21,7 +21,7 @@ import threading
 import time
 import urllib.error
 import urllib.request
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -29,6 +29,7 @@ from typing import Any
 import pytest
 
 from accord.io.files import read_dataset
+from accord.planning.loading import warm_up
 from accord.services import auth
 from accord.services.datasets import store_dataset
 from accord.storage import deal_repository
@@ -41,7 +42,7 @@ RESERVERS = 3  # client threads reserving; one more saves plan versions
 # Kill once this round has at least these many answered writes (so requests are in flight).
 RESERVED_BEFORE_KILL = 6
 SAVED_BEFORE_KILL = 1
-START_SECONDS = 60
+START_SECONDS = 120  # a busy machine; the kernels are compiled before (see ``company``)
 # Connection refused, reset or closed by the kill.
 CUT = (OSError, http.client.HTTPException)
 
@@ -130,13 +131,20 @@ class Ledger:
             return len(self.reserved), len(self.saved)
 
 
-def _reserver(base: str, token: str, name: str, ledger: Ledger, stop: threading.Event) -> None:
+def _writer(
+    url: str,
+    token: str,
+    body: Callable[[int], dict[str, Any]],
+    keep: Callable[[Ledger, Any], None],
+    ledger: Ledger,
+    stop: threading.Event,
+) -> None:
+    """POST ``body(n)`` for n = 1, 2, ... until ``stop`` or the kill; ``keep`` each 201."""
     n = 0
     while not stop.is_set():
         n += 1
-        body = {"sku": "PUMP-200", "quantity": 1, "customer": f"{name}-{n}"}
         try:
-            status, answer = call(f"{base}/api/v1/reservations", body, token)
+            status, answer = call(url, body(n), token)
         except CUT:
             with ledger.lock:
                 ledger.cut += 1
@@ -145,40 +153,36 @@ def _reserver(base: str, token: str, name: str, ledger: Ledger, stop: threading.
             if status != 201:
                 ledger.unexpected.append(f"{status} {str(answer)[:200]}")
                 return
-            ledger.reserved[answer["reservation"]["id"]] = answer["reservation"]
+            keep(ledger, answer)
 
 
-def _saver(base: str, token: str, name: str, ledger: Ledger, stop: threading.Event) -> None:
-    n = 0
-    while not stop.is_set():
-        n += 1
-        body = {"kind": "operations", "periods": 3, "note": f"{name}-{n}"}
-        try:
-            status, answer = call(f"{base}/api/v1/plan/versions", body, token)
-        except CUT:
-            with ledger.lock:
-                ledger.cut += 1
-            return
-        with ledger.lock:
-            if status != 201:
-                ledger.unexpected.append(f"{status} {str(answer)[:200]}")
-                return
-            ledger.saved[answer["id"]] = {k: answer[k] for k in ("kind", "note", "author")}
+def _keep_reservation(ledger: Ledger, answer: Any) -> None:
+    ledger.reserved[answer["reservation"]["id"]] = answer["reservation"]
+
+
+def _keep_version(ledger: Ledger, answer: Any) -> None:
+    ledger.saved[answer["id"]] = {k: answer[k] for k in ("kind", "note", "author")}
+
+
+def _reservation(name: str) -> Callable[[int], dict[str, Any]]:
+    return lambda n: {"sku": "PUMP-200", "quantity": 1, "customer": f"{name}-{n}"}
+
+
+def _version(name: str) -> Callable[[int], dict[str, Any]]:
+    return lambda n: {"kind": "operations", "periods": 3, "note": f"{name}-{n}"}
 
 
 def _round(server: Server, tokens: dict[str, str], ledger: Ledger, run: int) -> None:
     """Clients write until this round has enough answers, then the server is killed."""
     reserved, saved = ledger.counts()
     stop = threading.Event()
-    threads = [
-        threading.Thread(
-            target=_reserver, args=(server.base, tokens["ana"], f"r{run}-c{k}", ledger, stop)
-        )
+    reserve, save = f"{server.base}/api/v1/reservations", f"{server.base}/api/v1/plan/versions"
+    jobs = [
+        (reserve, tokens["ana"], _reservation(f"r{run}-c{k}"), _keep_reservation)
         for k in range(RESERVERS)
     ]
-    threads.append(
-        threading.Thread(target=_saver, args=(server.base, tokens["olaf"], f"v{run}", ledger, stop))
-    )
+    jobs.append((save, tokens["olaf"], _version(f"v{run}"), _keep_version))
+    threads = [threading.Thread(target=_writer, args=(*job, ledger, stop)) for job in jobs]
     for thread in threads:
         thread.start()
     deadline = time.monotonic() + 30
@@ -243,7 +247,11 @@ def _check_whole(db: Database, ledger: Ledger) -> int:
 
 @pytest.fixture
 def company(db_url: str) -> Iterator[tuple[Database, dict[str, str]]]:
-    """The tiny company, a sales user (ana) and an operations user (olaf) with API tokens."""
+    """The tiny company, a sales user (ana) and an operations user (olaf) with API tokens.
+
+    The kernels are compiled here first: numba keeps them on disk, so every server start
+    loads them instead of compiling (half a minute when the cache is cold)."""
+    warm_up()
     db = Database(db_url)
     db.migrate()
     store_dataset(db, read_dataset(TINY), "tiny")
@@ -274,14 +282,14 @@ def test_a_killed_server_loses_no_answered_write_and_serves_again(
     try:
         status, health = call(f"{server.base}/api/v1/health")
         assert (status, health["status"], health["dataset_version"]) == (200, "ok", 1)
-        body = {"sku": "PUMP-200", "quantity": 1, "customer": "after"}
+        body = _reservation("after")(1)
         status, made = call(f"{server.base}/api/v1/reservations", body, tokens["ana"])
         assert status == 201, made
-        ledger.reserved[made["reservation"]["id"]] = made["reservation"]
-        body = {"kind": "operations", "periods": 3, "note": "after"}
+        _keep_reservation(ledger, made)
+        body = _version("after")(1)
         status, saved = call(f"{server.base}/api/v1/plan/versions", body, tokens["olaf"])
         assert status == 201, saved
-        ledger.saved[saved["id"]] = {k: saved[k] for k in ("kind", "note", "author")}
+        _keep_version(ledger, saved)
         status, listed = call(f"{server.base}/api/v1/reservations")
         assert set(ledger.reserved) <= {r["id"] for r in listed["reservations"]}
     finally:
