@@ -32,6 +32,7 @@ def serve(
         # Load the company and compile the kernels before listening: the first question is
         # answered as fast as the next. Then take what was loaded out of the garbage
         # collector's full passes, which would otherwise stall requests walking it.
+        typer.echo("loading the company and preparing the deal desk...", err=True)
         prepare(application.state.companies, application.state.desk)
         gc.freeze()
         uvicorn.run(
