@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from pydantic import Field
+from pydantic import Field, SecretStr
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 
@@ -41,6 +41,41 @@ class Settings(BaseSettings):
         default=Path("demo-data"),
         description="Folder `accord demo` writes the demo dataset to when no --out is given.",
     )
+
+    # CRM (docs/crm.md). Secrets are SecretStr: never printed, logged or shown in errors.
+    crm_webhook_token: SecretStr | None = Field(
+        default=None, description="Shared token the Salesforce outbound message must carry."
+    )
+    hubspot_client_secret: SecretStr | None = Field(
+        default=None, description="HubSpot app secret that signs its webhook calls."
+    )
+    hubspot_access_token: SecretStr | None = Field(
+        default=None, description="HubSpot private app token for live pull and push."
+    )
+    hubspot_host: str | None = Field(
+        default=None, description="Another HubSpot API host (tests, proxies); none: HubSpot's."
+    )
+    salesforce_instance_url: str | None = Field(
+        default=None, description="Salesforce instance (https://....my.salesforce.com)."
+    )
+    salesforce_session_id: SecretStr | None = Field(
+        default=None, description="Salesforce session id or OAuth access token."
+    )
+    salesforce_org_id: str | None = Field(
+        default=None, description="Only outbound messages from this Salesforce org are read."
+    )
+    crm_write_back: bool = Field(
+        default=False, description="Write promise dates back to the CRM after a webhook."
+    )
+    crm_mapping: Path | None = Field(
+        default=None, description="TOML mapping file for CRM fields, stages and options."
+    )
+
+    def secret(self, name: str) -> str | None:
+        """The value of secret setting ``name``, None when unset or blank."""
+        value = getattr(self, name)
+        text = value.get_secret_value().strip() if isinstance(value, SecretStr) else ""
+        return text or None
 
 
 def load_settings(**overrides: object) -> Settings:

@@ -14,8 +14,6 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
-import os
-from pathlib import Path
 from typing import Annotated, Any
 
 from fastapi import APIRouter, BackgroundTasks, Query, Request
@@ -24,6 +22,7 @@ from starlette.concurrency import run_in_threadpool
 
 from accord.api.deal_desk import CurrentDesk
 from accord.api.deps import CurrentCompany, Db
+from accord.config import Settings, load_settings
 from accord.errors import NotAuthenticated
 from accord.services import crm_webhook
 
@@ -31,17 +30,22 @@ router = APIRouter(tags=["crm"])
 log = logging.getLogger(__name__)
 
 
+def _crm_settings() -> Settings:
+    # Read per call, not at start: credentials can be rotated without a restart.
+    return load_settings()
+
+
 def _write_back_later(tasks: BackgroundTasks, source: str, answers: list[dict[str, Any]]) -> None:
-    if os.environ.get("ACCORD_CRM_WRITE_BACK", "").strip() != "1":
+    settings = _crm_settings()
+    if not settings.crm_write_back:
         return
     from accord.errors import AccordError
     from accord.io.crm import load_mapping
-    from accord.io.crm.live import client_from_env
+    from accord.io.crm.live import client_from_settings
 
     try:
-        mapping_file = os.environ.get("ACCORD_CRM_MAPPING", "").strip()
-        mapping = load_mapping(Path(mapping_file) if mapping_file else None)
-        client = client_from_env(source, os.environ)
+        mapping = load_mapping(settings.crm_mapping)
+        client = client_from_settings(source, settings)
     except AccordError as err:
         log.warning("write-back to %s is not possible: %s", source, err.message)
         return
@@ -49,9 +53,11 @@ def _write_back_later(tasks: BackgroundTasks, source: str, answers: list[dict[st
 
 
 def _configured(name: str) -> str:
-    value = os.environ.get(name, "").strip()
+    value = _crm_settings().secret(name)
     if not value:
-        raise NotAuthenticated(f"this webhook is not configured: set {name} on the server")
+        raise NotAuthenticated(
+            f"this webhook is not configured: set ACCORD_{name.upper()} on the server"
+        )
     return value
 
 
@@ -65,7 +71,7 @@ async def hubspot_webhook(
     body = await request.body()
     now = dt.datetime.now(dt.UTC)
     crm_webhook.verify_hubspot(
-        _configured("ACCORD_HUBSPOT_CLIENT_SECRET"),
+        _configured("hubspot_client_secret"),
         request.method,
         str(request.url),
         body,
@@ -94,9 +100,9 @@ async def salesforce_webhook(
     tasks: BackgroundTasks,
     token: Annotated[str | None, Query(description="The shared webhook token.")] = None,
 ) -> Response:
-    crm_webhook.verify_token(_configured("ACCORD_CRM_WEBHOOK_TOKEN"), token)
+    crm_webhook.verify_token(_configured("crm_webhook_token"), token)
     body = await request.body()
-    org = os.environ.get("ACCORD_SALESFORCE_ORG_ID", "").strip() or None
+    org = (_crm_settings().salesforce_org_id or "").strip() or None
     changes = crm_webhook.salesforce_changes(body, org)
     now = dt.datetime.now(dt.UTC)
     answers = await run_in_threadpool(

@@ -7,7 +7,6 @@ ACCORD_HUBSPOT_ACCESS_TOKEN (and ACCORD_HUBSPOT_HOST to use another API host).
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -24,9 +23,9 @@ MappingOpt = Annotated[
 
 
 def _client(source: str) -> Any:
-    from accord.io.crm.live import client_from_env
+    from accord.io.crm.live import client_from_settings
 
-    return client_from_env(source, os.environ)
+    return client_from_settings(source, current_settings())
 
 
 @app.command("pull")

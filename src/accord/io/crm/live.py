@@ -19,6 +19,7 @@ import datetime as dt
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from typing import Any
 
+from accord.config import Settings
 from accord.errors import AccordError, BadInput
 from accord.io.crm.hubspot import COMPANIES, DEALS
 from accord.io.crm.mapping import CrmMapping
@@ -372,20 +373,18 @@ def hubspot_client(access_token: str, host: str | None = None) -> Any:
     return HubSpot(access_token=access_token, host=host)
 
 
-def client_from_env(source: str, env: Mapping[str, str]) -> Any:
-    """The client of ``source`` with credentials from the environment (docs/crm.md):
+def client_from_settings(source: str, settings: Settings) -> Any:
+    """The client of ``source`` with credentials from the settings (docs/crm.md):
     ACCORD_SALESFORCE_INSTANCE_URL and ACCORD_SALESFORCE_SESSION_ID, or
     ACCORD_HUBSPOT_ACCESS_TOKEN (and ACCORD_HUBSPOT_HOST for another API host)."""
 
     def need(name: str) -> str:
-        value = env.get(name, "").strip()
+        value = settings.secret(name) or (getattr(settings, name) or "").strip()
         if not value:
-            raise BadInput(f"set {name} in the environment (see docs/crm.md)")
-        return value
+            raise BadInput(f"set ACCORD_{name.upper()} in the environment (see docs/crm.md)")
+        return str(value)
 
     if source == "salesforce":
-        return salesforce_client(
-            need("ACCORD_SALESFORCE_INSTANCE_URL"), need("ACCORD_SALESFORCE_SESSION_ID")
-        )
-    host = env.get("ACCORD_HUBSPOT_HOST", "").strip() or None
-    return hubspot_client(need("ACCORD_HUBSPOT_ACCESS_TOKEN"), host)
+        return salesforce_client(need("salesforce_instance_url"), need("salesforce_session_id"))
+    host = (settings.hubspot_host or "").strip() or None
+    return hubspot_client(need("hubspot_access_token"), host)
