@@ -24,7 +24,6 @@ from accord.api import (
     users,
 )
 from accord.api.errors import install_error_handlers
-from accord.api.fast_promise import FastPromise
 from accord.api.headers import SecurityHeaders
 from accord.config import Settings
 from accord.services.company import CompanyStore
@@ -64,7 +63,6 @@ def create_app(settings: Settings, db: Database | None = None) -> FastAPI:
     app.state.companies = CompanyStore(database, settings.horizon_days)
     app.state.desk = Desk()
     install_error_handlers(app)
-    app.add_middleware(FastPromise)  # inside SecurityHeaders: its answers get them too
     app.add_middleware(SecurityHeaders)
     # Routes are matched router by router in this order: the hottest first.
     app.include_router(deal_desk.router, prefix="/api/v1")

@@ -1,33 +1,42 @@
 """The fast lane of the capable-to-promise inquiry (SPEC §7: p99 <= 30 ms, 50 clients).
 
-FastAPI's routing, dependency solving and response validation cost several times more per
-request than the answer itself (~130 us). This ASGI middleware answers
-``POST /api/v1/promise`` directly when the answer needs nothing but what is cached (see
-``services.promise.quick_inquiry``): the body is validated by the route's own model and the
-answer is the same ``Promise.to_json()``. Everything else (bad input, a query string, a
-stale cache, a busy desk, re-sequencing, an error) goes on to the route with the body
-replayed, so behaviour, errors and the OpenAPI schema stay the route's.
+FastAPI's middleware, routing, dependency solving and response validation cost more per
+request than the answer itself. ``accord serve`` puts this ASGI wrapper in front of the app:
+it answers ``POST /api/v1/promise`` itself when the answer needs nothing but what is cached
+(see ``services.promise.quick_inquiry``): the body is validated by the route's own model,
+the answer is the same ``Promise.to_json()`` with the same security headers. Everything else
+(bad input, a query string, a stale cache, a busy desk, re-sequencing, any error) goes on
+to the app with the body replayed, so behaviour, errors and the OpenAPI schema stay the
+route's.
 """
 
 from __future__ import annotations
 
-import json
+import asyncio
 from typing import Any
 
+import orjson
+from fastapi import FastAPI
 from pydantic import ValidationError
-from starlette.types import ASGIApp, Message, Receive, Scope, Send
+from starlette.concurrency import run_in_threadpool
+from starlette.types import Message, Receive, Scope, Send
 
 from accord.api.deal_desk import PromiseBody
+from accord.api.headers import PAGE_HEADERS
 from accord.errors import AccordError
-from accord.services.promise import quick_inquiry
+from accord.planning.promise import PromiseRequest
+from accord.services.promise import quick_inquiry, refresh, refresh_now
 
 PATH = "/api/v1/promise"
 MAX_BODY = 64 * 1024  # an inquiry is a few hundred bytes; larger ones take the route
 
 
 class FastPromise:
-    def __init__(self, app: ASGIApp) -> None:
+    def __init__(self, app: FastAPI) -> None:
         self.app = app
+        # When a refresh needs more than two small reads (a new dataset version), one
+        # request does it in a thread and the others wait for it, not all of them at once.
+        self._refreshing = asyncio.Lock()
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if (
@@ -39,8 +48,19 @@ class FastPromise:
             await self.app(scope, receive, send)
             return
         body, complete = await _read_body(receive)
-        answer = _answer(scope, body) if complete else None
-        if answer is None:
+        request = _request(body) if complete else None
+        answer = None if request is None else self._answer(request)
+        if answer is STALE and request is not None:
+            state = self.app.state
+            if refresh_now(state.companies, state.desk):  # two small reads, inline
+                answer = self._answer(request)
+            else:  # a new dataset to load or a load state to build: in a thread
+                async with self._refreshing:
+                    answer = self._answer(request)  # refreshed meanwhile?
+                    if answer is STALE:
+                        await run_in_threadpool(refresh, state.companies, state.desk)
+                        answer = self._answer(request)
+        if not isinstance(answer, bytes):
             await self.app(scope, _replay(body, complete, receive), send)
             return
         await send(
@@ -50,33 +70,42 @@ class FastPromise:
                 "headers": [
                     (b"content-type", b"application/json"),
                     (b"content-length", str(len(answer)).encode()),
+                    *PAGE_HEADERS,
                 ],
             }
         )
         await send({"type": "http.response.body", "body": answer})
 
-
-def _answer(scope: Scope, body: bytes) -> bytes | None:
-    try:
-        request = PromiseBody.model_validate_json(body)
-    except ValidationError:
-        return None
-    if request.resequence:
-        return None
-    state = scope["app"].state
-    try:
-        promise = quick_inquiry(state.companies, state.desk, request.request())
-        if promise is None:
+    def _answer(self, request: PromiseRequest) -> bytes | Stale | None:
+        """The answer's JSON; STALE when the caches must be refreshed first (or the desk
+        is busy); None when the route must answer (an error)."""
+        state = self.app.state
+        try:
+            promise = quick_inquiry(state.companies, state.desk, request)
+            return STALE if promise is None else _dumps(promise.to_json())
+        except Exception:
             return None
-        return _dumps(promise.to_json())
-    except (AccordError, ValueError):  # the route gives the error its proper answer
+
+
+class Stale:
+    """Marks an answer that needs fresh caches."""
+
+
+STALE = Stale()
+
+
+def _request(body: bytes) -> PromiseRequest | None:
+    """The question, or None when the route must answer (bad input, re-sequencing)."""
+    try:
+        parsed = PromiseBody.model_validate_json(body)
+        return None if parsed.resequence else parsed.request()
+    except (ValidationError, ValueError, AccordError):
         return None
 
 
 def _dumps(value: dict[str, Any]) -> bytes:
-    # As Starlette's JSONResponse writes it.
-    text = json.dumps(value, ensure_ascii=False, allow_nan=False, separators=(",", ":"))
-    return text.encode()
+    # Compact UTF-8 JSON as the app writes it; NaN or infinity raise (then the route answers).
+    return orjson.dumps(value)
 
 
 async def _read_body(receive: Receive) -> tuple[bytes, bool]:

@@ -23,6 +23,7 @@ HEADERS = {
 _ENCODED = [(k.lower().encode(), v.encode()) for k, v in HEADERS.items()]
 _CSP_PAGES = (b"content-security-policy", _CSP.format(inline="").encode())
 _CSP_DOCS = (b"content-security-policy", _CSP.format(inline=" 'unsafe-inline'").encode())
+PAGE_HEADERS = (*_ENCODED, _CSP_PAGES)  # every response but the API docs page
 
 
 class SecurityHeaders:

@@ -24,6 +24,7 @@ def serve(
     import uvicorn
 
     from accord.api.app import create_app
+    from accord.api.fast_promise import FastPromise
     from accord.services.promise import prepare
 
     with guard(False):
@@ -36,10 +37,11 @@ def serve(
         prepare(application.state.companies, application.state.desk)
         gc.freeze()
         uvicorn.run(
-            application,
+            FastPromise(application),  # the inquiry's fast lane in front of the app
             host=host or settings.host,
             port=port or settings.port,
             log_level="info",
             loop="asyncio",
             access_log=access_log,
+            proxy_headers=False,  # no proxy in front by default; saves time per request
         )

@@ -64,6 +64,22 @@ class CompanyStore:
         snapshot = self._snapshots.get(dataset, version, as_of, self.horizon_days)
         return Company(dataset, version, self.db.url, snapshot)
 
+    def recheck_now(self) -> bool:
+        """Make the cached company fresh if that takes only the version query (no dataset
+        to load, no other caller loading one); False when ``current`` must be called."""
+        if self._loaded is None or not self._lock.acquire(blocking=False):
+            return False
+        try:
+            if self._recheck.due():
+                token = self._recheck.start()
+                with self.db.unit_of_work() as uow:
+                    if uow.current_version() != self._loaded[0]:
+                        return False
+                self._recheck.done(token)
+            return True
+        finally:
+            self._lock.release()
+
     def current_version(self) -> int | None:
         """The stored dataset's version, None when none is stored (always asks)."""
         with self.db.unit_of_work() as uow:

@@ -213,6 +213,18 @@ def refresh(store: CompanyStore, desk: Desk, as_of: dt.date | None = None) -> No
             pass
 
 
+def refresh_now(store: CompanyStore, desk: Desk, as_of: dt.date | None = None) -> bool:
+    """``refresh`` when it takes only two small reads (the dataset version, the
+    reservations): cheap enough for an event loop. False when ``refresh`` is needed."""
+    if not store.recheck_now():
+        return False
+    company = store.cached(as_of)
+    if company is None or not desk.ready(company.snapshot):
+        return False
+    desk.holding(store.db)
+    return True
+
+
 def prepare(store: CompanyStore, desk: Desk) -> bool:
     """Load the stored company and build its load state (compiling the kernels), so the
     first question is answered as fast as the next; False when no company is stored."""
