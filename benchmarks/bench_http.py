@@ -85,7 +85,7 @@ def wrk(
         done = subprocess.run(
             [
                 "wrk",
-                "-t2",
+                "-t1",  # one load thread: on 2 cores the generator competes with the server
                 f"-c{CLIENTS}",
                 f"-d{SECONDS}s",
                 f"--timeout={TIMEOUT}s",  # a slower answer counts in the latency, not as an error

@@ -497,3 +497,62 @@ def commit_lines(
                 best = j
                 wait = step_start[j] - step_ready[j]
         waited[n] = best
+
+
+@njit(cache=True)
+def try_produce(
+    cap: np.ndarray,
+    free: np.ndarray,
+    first_free: np.ndarray,
+    r_start: np.ndarray,
+    r_res: np.ndarray,
+    r_min: np.ndarray,
+    r_setup: np.ndarray,
+    lead: np.ndarray,
+    t_start: np.ndarray,
+    t_sku: np.ndarray,
+    t_parent: np.ndarray,
+    t_mult: np.ndarray,
+    stock_row: np.ndarray,
+    avail: np.ndarray,
+    sku: int,
+    quantity: float,
+    rows: np.ndarray,
+    stock_rows: np.ndarray,
+    save_free: np.ndarray,
+    save_first: np.ndarray,
+    save_avail: np.ndarray,
+    node_ready: np.ndarray,
+    node_short: np.ndarray,
+    step_ready: np.ndarray,
+    step_start: np.ndarray,
+    step_end: np.ndarray,
+) -> tuple[int, float, int]:
+    """``LoadState.place`` without commit in one call: the first day stock alone covers
+    ``quantity``, the stock drawable now, and the day the rest would be made (NO_DAY: not
+    tried or beyond the horizon) with its details; the touched rows are put back."""
+    k = stock_row[sku]
+    stock_day = NO_DAY
+    have = 0.0
+    if k >= 0:
+        stock_day = first_day_with(avail[k], 0, quantity)
+        have = drawable(avail[k], 0)
+    made = r_start[sku + 1] > r_start[sku] or t_start[sku + 1] - t_start[sku] > 1
+    if stock_day == 0 or not made:
+        return stock_day, have, NO_DAY
+    for i in range(rows.shape[0]):
+        save_free[i] = free[rows[i]]
+        save_first[i] = first_free[rows[i]]
+    for i in range(stock_rows.shape[0]):
+        save_avail[i] = avail[stock_rows[i]]
+    d, _ = produce(
+        cap, free, first_free, r_start, r_res, r_min, r_setup, lead,
+        t_start, t_sku, t_parent, t_mult, stock_row, avail,
+        sku, quantity - have, 0, node_ready, node_short, step_ready, step_start, step_end,
+    )  # fmt: skip
+    for i in range(rows.shape[0]):
+        free[rows[i]] = save_free[i]
+        first_free[rows[i]] = save_first[i]
+    for i in range(stock_rows.shape[0]):
+        avail[stock_rows[i]] = save_avail[i]
+    return stock_day, have, d

@@ -34,6 +34,7 @@ _load_orders: Any = kernels.load_orders
 _inquire: Any = kernels.inquire
 _commit_demand: Any = kernels.commit_demand
 _commit_lines: Any = kernels.commit_lines
+_try_produce: Any = kernels.try_produce
 
 MAX_TREE_NODES = 10_000  # per product: a BOM that explodes further is rejected
 
@@ -202,8 +203,6 @@ class LoadState:
             raise BadInput(f"quantity must be > 0, got {quantity!r}")
         k = int(self.stock_row[sku])
         horizon = self.cap.shape[1]
-        stock_day = int(first_day_with(self.avail[k], 0, quantity)) if k >= 0 else NO_DAY
-        have = float(drawable(self.avail[k], 0)) if k >= 0 else 0.0
         a, b = int(self.trees.start[sku]), int(self.trees.start[sku + 1])
         steps = int(self.r_start[sku + 1] - self.r_start[sku])
         node_ready = np.zeros(b - a, dtype=np.float64)
@@ -212,19 +211,31 @@ class LoadState:
         s_start = np.full(max(steps, 1), NO_DAY, dtype=np.int64)
         s_end = np.full(max(steps, 1), NO_DAY, dtype=np.int64)
         made_day: int | None = None
-        if stock_day != 0 and self.has_supply_route(sku):
-            rows, stock_rows = self._rows(sku)
-            saved = (self.free[rows], self.first_free[rows], self.avail[stock_rows])
-            d, _ = _produce(
-                *self._kernel_args(), sku, quantity - have, 0,
+        if not commit:  # an inquiry: one compiled call that puts every row back
+            rows, stock_rows = self._scratch_rows(sku)
+            stock_day, have, d = _try_produce(
+                *self._kernel_args(), sku, quantity, rows, stock_rows,
+                self._save_free, self._save_first, self._save_avail,
                 node_ready, node_short, s_ready, s_start, s_end,
             )  # fmt: skip
             made_day = None if d == NO_DAY else int(d + self.lead[sku])
             use_stock = stock_day != NO_DAY and (made_day is None or stock_day <= made_day)
-            if use_stock or not commit:
-                self.free[rows], self.first_free[rows], self.avail[stock_rows] = saved
         else:
-            use_stock = stock_day != NO_DAY
+            stock_day = int(first_day_with(self.avail[k], 0, quantity)) if k >= 0 else NO_DAY
+            have = float(drawable(self.avail[k], 0)) if k >= 0 else 0.0
+            if stock_day != 0 and self.has_supply_route(sku):
+                rows, stock_rows = self._rows(sku)
+                saved = (self.free[rows], self.first_free[rows], self.avail[stock_rows])
+                d, _ = _produce(
+                    *self._kernel_args(), sku, quantity - have, 0,
+                    node_ready, node_short, s_ready, s_start, s_end,
+                )  # fmt: skip
+                made_day = None if d == NO_DAY else int(d + self.lead[sku])
+                use_stock = stock_day != NO_DAY and (made_day is None or stock_day <= made_day)
+                if use_stock:
+                    self.free[rows], self.first_free[rows], self.avail[stock_rows] = saved
+            else:
+                use_stock = stock_day != NO_DAY
         if use_stock:
             day: int | None = stock_day
             from_stock, made = quantity, 0.0
@@ -250,6 +261,16 @@ class LoadState:
             node_ready=tuple(int(x) for x in node_ready.tolist()),
             node_short=tuple(node_short.tolist()),
         )
+
+    def _scratch_rows(self, sku: int) -> tuple[IntArray, IntArray]:
+        """``_rows(sku)``, with the scratch arrays grown to save them."""
+        rows, stock_rows = self._rows(sku)
+        if (
+            rows.shape[0] > self._save_free.shape[0]
+            or stock_rows.shape[0] > self._save_avail.shape[0]
+        ):
+            self._grow_scratch(rows.shape[0], stock_rows.shape[0])
+        return rows, stock_rows
 
     def earliest_day(self, sku: int, quantity: float) -> int | None:
         """The delivery day ``place`` would give, without its details (the hot path)."""
@@ -426,3 +447,6 @@ def warm_up() -> None:
     _inquire(*args, 0, 1.0, rows, rows, *scratch)
     _commit_demand(*args, 0, 1.0, rows, rows, *scratch, z.copy(), z.copy())
     _commit_lines(*args, z.copy(), np.zeros(1), z.copy(), z.copy())
+    _try_produce(
+        *args, 0, 1.0, rows, rows, *scratch, np.zeros(1), np.zeros(1), z.copy(), z.copy(), z.copy()
+    )

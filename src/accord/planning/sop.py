@@ -44,8 +44,8 @@ Constraints
     (S) strategies only: x[p,t] + u[p,t] = target[p,t] (``accord.planning.strategies``).
 With ``integer=True`` W, H and L are whole numbers (a MIP: no shadow prices).
 
-The model is built from numpy arrays (``sop_model``), solved by ``planning.lp`` (interior
-point without crossover for large models), and read back into ``SupplyPlan``
+The model is built from numpy arrays (``sop_model``), solved by ``planning.lp`` (HiGHS' dual
+simplex unless ``solver`` names another), and read back into ``SupplyPlan``
 (``sop_result``). Infeasible models are diagnosed by relaxing the end conditions, then the
 strategy targets, and the error names the constraint family that cannot be met.
 """
