@@ -45,22 +45,58 @@ def test_records_the_solver_that_actually_ran() -> None:
     assert lp.solve(two_products(solver="simplex", presolve=False)).solver == "simplex"
 
 
-def test_auto_picks_interior_point_for_large_models_only() -> None:
-    assert lp.chosen_solver(two_products()) == "choose"
-    n = lp.AUTO_IPM_COLUMNS + 1
-    big = lp.LinearProgram(
-        cost=np.ones(n),
-        col_lower=np.zeros(n),
-        col_upper=np.ones(n),
-        matrix=lp.SparseMatrix.from_triplets(
-            np.zeros(n, dtype=np.int64), np.arange(n), np.ones(n), (1, n)
-        ),
-        row_lower=np.array([1.0]),
-        row_upper=np.array([INF]),
+def test_auto_picks_dual_simplex_for_every_lp() -> None:
+    assert lp.chosen_solver(two_products()) == "simplex"
+    assert lp.chosen_solver(transport(sources=50, sinks=2_001)) == "simplex"
+    whole = two_products(integrality=np.array([True, True]))
+    assert lp.chosen_solver(whole) == "choose"
+
+
+def transport(sources: int, sinks: int, **changes: object) -> lp.LinearProgram:
+    """min cost x  s.t.  sum_j x[i, j] <= 45 (source i), sum_i x[i, j] = demand[j] (sink j):
+    presolve cannot solve it alone, so a solver must run."""
+    rng = np.random.default_rng(7)
+    n = sources * sinks
+    rows = np.concatenate(
+        [np.repeat(np.arange(sources), sinks), sources + np.tile(np.arange(sinks), sources)]
     )
-    assert lp.chosen_solver(big) == "ipm"
-    solved = lp.solve(big)
-    assert solved.objective == pytest.approx(1.0, abs=1e-6)
+    matrix = lp.SparseMatrix.from_triplets(
+        rows, np.tile(np.arange(n), 2), np.ones(2 * n), (sources + sinks, n)
+    )
+    demand = rng.integers(0, 2, sinks) + 0.5
+    fields: dict[str, object] = dict(
+        cost=rng.integers(1, 100, n).astype(np.float64),
+        col_lower=np.zeros(n),
+        col_upper=np.full(n, INF),
+        matrix=matrix,
+        row_lower=np.concatenate([np.full(sources, -INF), demand]),
+        row_upper=np.concatenate([np.full(sources, 45.0), demand]),
+    )
+    fields.update(changes)
+    return lp.LinearProgram(**fields)  # type: ignore[arg-type]
+
+
+def test_auto_runs_dual_simplex_on_a_large_lp_to_a_certified_optimum() -> None:
+    model = transport(sources=50, sinks=2_001)  # 100,050 columns
+    solved = lp.solve(model)
+    assert solved.solver == "simplex"
+    assert solved.iterations["simplex"] > 0
+    assert solved.iterations["ipm"] == 0
+    # Optimality certificate from the duals: primal feasible, supply duals <= 0,
+    # reduced costs >= 0 and zero wherever something is shipped.
+    start, index = model.matrix.start, model.matrix.index
+    cols = np.repeat(np.arange(len(model.cost)), np.diff(start))
+    rows_of = np.zeros(len(model.row_lower))
+    np.add.at(rows_of, index, solved.x[cols])
+    assert (solved.x >= -1e-9).all()
+    assert rows_of == pytest.approx(solved.row_activity, abs=1e-7)
+    assert (rows_of <= model.row_upper + 1e-7).all()
+    assert (rows_of >= model.row_lower - 1e-7).all()
+    assert (solved.row_dual[:50] <= 1e-9).all()
+    reduced = model.cost - np.bincount(cols, weights=solved.row_dual[index])
+    assert reduced.min() >= -1e-7
+    assert float(reduced @ solved.x) == pytest.approx(0.0, abs=1e-6)
+    assert solved.objective == pytest.approx(float(model.cost @ solved.x), rel=1e-12)
 
 
 def test_integer_variables_make_a_mip() -> None:

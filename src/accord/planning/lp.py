@@ -15,9 +15,10 @@ Solvers (``LinearProgram.solver``):
 
 - ``"auto"``: HiGHS' dual simplex for every LP, HiGHS' own choice for every MIP. Measured
   with HiGHS 1.15 on the large demo company: the 1,000 families x 200 resources x 52 weeks
-  S&OP model solves by dual simplex in a quarter of the time of the interior-point solver
-  (IPX, no crossover), and the 20,000 SKUs x 12 months one in ~20 s where IPX had not
-  finished after 300 s. The simplex answer is also a vertex with exact row duals;
+  S&OP model solves by dual simplex in a quarter to a third of the time of the
+  interior-point solver (IPX, no crossover), and the 20,000 SKUs x 12 months one in 22 s
+  where IPX had not finished after 300 s. The simplex answer is also a vertex (basic
+  solution) with its row duals;
 - ``"ipm"`` (no crossover unless ``crossover=True``), ``"simplex"``, ``"choose"``.
 
 ``solve`` returns the primal values, row activities and row duals and the solver that
