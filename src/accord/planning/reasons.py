@@ -145,16 +145,15 @@ def _material_reasons(state: LoadState, p: Placement) -> list[Reason]:
 
 
 def _mean_working_day(state: LoadState, r: int) -> float:
-    """Calendar minutes of resource ``r`` on an average working day (computed once: the
-    calendar does not change with commitments)."""
-    means: list[float] | None = state.memo.get("mean_working_day")
-    if means is None:
-        means = []
-        for row in state.cap:
-            working = row[row > 0]
-            means.append(float(working.mean()) if working.size else 1.0)
-        state.memo["mean_working_day"] = means
-    return means[r]
+    """Calendar minutes of resource ``r`` on an average working day (kept per resource:
+    commitments do not change the calendar; added capacity drops them)."""
+    means: dict[int, float] = state.memo.setdefault("mean_working_day", {})
+    mean = means.get(r)
+    if mean is None:
+        row = state.cap[r]
+        working = row[row > 0]
+        mean = means[r] = float(working.mean()) if working.size else 1.0
+    return mean
 
 
 # English month names whatever the process locale (strftime's %b follows it).

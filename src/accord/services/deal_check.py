@@ -13,7 +13,7 @@ from typing import Any
 from accord.domain.snapshot import Snapshot
 from accord.errors import BadInput, NotFound
 from accord.planning.promise import Promise, PromiseRequest, promise
-from accord.planning.scope import check_line, opportunity_line_values, rules_from_rows
+from accord.planning.scope import RuleBook, check_line, opportunity_line_values, rules_from_rows
 from accord.services.auth import audit
 from accord.services.promise import Desk, holding_reservations, utc_now
 from accord.services.reservations import reserve
@@ -50,6 +50,23 @@ class DealCheck:
         return "\n".join(out)
 
 
+_parsed_rules: tuple[Snapshot, RuleBook] | None = None
+
+
+def _rules(snapshot: Snapshot) -> RuleBook:
+    """The scope rules of the snapshot's dataset, parsed once per snapshot."""
+    global _parsed_rules
+    cached = _parsed_rules
+    if cached is not None and cached[0] is snapshot:
+        return cached[1]
+    try:
+        rules = rules_from_rows(snapshot.dataset.rows("rules"))
+    except ValueError as exc:
+        raise BadInput(str(exc)) from exc
+    _parsed_rules = (snapshot, rules)
+    return rules
+
+
 def check_deal(
     db: Database | None,
     snapshot: Snapshot,
@@ -69,10 +86,7 @@ def check_deal(
     lines = snapshot.lines_by_opportunity.get(opportunity_id, ())
     if not lines:
         raise BadInput(f"opportunity {opportunity_id} has no lines to check")
-    try:
-        rules = rules_from_rows(snapshot.dataset.rows("rules"))
-    except ValueError as exc:
-        raise BadInput(str(exc)) from exc
+    rules = _rules(snapshot)
     violations = tuple(
         {"line": line.line, **v.to_json()}
         for line in lines
