@@ -182,17 +182,20 @@ def run(scale: str, runs: int) -> list[dict[str, Any]]:
     folder = Path(os.environ["ACCORD_BENCH_DATA"])
     db_url = os.environ["ACCORD_BENCH_DB"]
     token = {"Authorization": f"Bearer {_api_token(db_url)}"}
+    # SPEC §7 sets the HTTP target for the inquiry; a deal check answers every line in
+    # full (the price of yes included) and logs it: measured, with no errors as its target.
     endpoints = [
-        ("HTTP CTP inquiry, 50 clients", _inquiries(folder, QUESTIONS), None),
-        ("HTTP deal check (logged), 50 clients", _deal_checks(folder, QUESTIONS), token),
-    ]
+        ("HTTP CTP inquiry, 50 clients", _inquiries(folder, QUESTIONS), None, TARGET),
+        ("HTTP deal check (logged), 50 clients", _deal_checks(folder, QUESTIONS), token,
+         "no errors"),
+    ]  # fmt: skip
     health = [("GET", "/api/v1/health", None)]
     process, base = _start_server(db_url)
     try:
         wrk(base, health)  # warm up connections and code paths
         baseline = wrk(base, health)
         rows = []
-        for job, requests, headers in endpoints:
+        for job, requests, headers, target in endpoints:
             results = [wrk(base, requests, headers) for _ in range(max(1, min(runs, 3)))]
             p99 = statistics.median(r["p99"] for r in results)
             p50 = statistics.median(r["p50"] for r in results)
@@ -204,7 +207,7 @@ def run(scale: str, runs: int) -> list[dict[str, Any]]:
                     "seconds": p99,
                     "baseline": "health p99",
                     "baseline_seconds": baseline["p99"],
-                    "target": TARGET,
+                    "target": target,
                 }
             )
             rows.append({"job": f"{job} p50", "seconds": p50})
