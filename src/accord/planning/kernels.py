@@ -556,3 +556,56 @@ def try_produce(
     for i in range(stock_rows.shape[0]):
         avail[stock_rows[i]] = save_avail[i]
     return stock_day, have, d
+
+
+@njit(cache=True)
+def inquire_any(
+    cap: np.ndarray,
+    free: np.ndarray,
+    first_free: np.ndarray,
+    r_start: np.ndarray,
+    r_res: np.ndarray,
+    r_min: np.ndarray,
+    r_setup: np.ndarray,
+    lead: np.ndarray,
+    t_start: np.ndarray,
+    t_sku: np.ndarray,
+    t_parent: np.ndarray,
+    t_mult: np.ndarray,
+    stock_row: np.ndarray,
+    avail: np.ndarray,
+    sku: int,
+    quantity: float,
+    marks: np.ndarray,
+    stock_marks: np.ndarray,
+    stamp: np.ndarray,
+    rows: np.ndarray,
+    stock_rows: np.ndarray,
+    save_free: np.ndarray,
+    save_first: np.ndarray,
+    save_avail: np.ndarray,
+) -> int:
+    """``inquire`` for any product, first question or not: the rows it may touch are
+    found here (marked with a fresh ``stamp``) instead of by a Python lookup."""
+    stamp[0] += 1
+    n = stamp[0]
+    nr = 0
+    ns = 0
+    for node in range(t_start[sku], t_start[sku + 1]):
+        c = t_sku[node]
+        for j in range(r_start[c], r_start[c + 1]):
+            r = r_res[j]
+            if marks[r] != n:
+                marks[r] = n
+                rows[nr] = r
+                nr += 1
+        k = stock_row[c]
+        if k >= 0 and stock_marks[k] != n:
+            stock_marks[k] = n
+            stock_rows[ns] = k
+            ns += 1
+    return inquire(
+        cap, free, first_free, r_start, r_res, r_min, r_setup, lead,
+        t_start, t_sku, t_parent, t_mult, stock_row, avail,
+        sku, quantity, rows[:nr], stock_rows[:ns], save_free, save_first, save_avail,
+    )  # fmt: skip

@@ -35,6 +35,7 @@ _inquire: Any = kernels.inquire
 _commit_demand: Any = kernels.commit_demand
 _commit_lines: Any = kernels.commit_lines
 _try_produce: Any = kernels.try_produce
+_inquire_any: Any = kernels.inquire_any
 
 MAX_TREE_NODES = 10_000  # per product: a BOM that explodes further is rejected
 
@@ -273,18 +274,29 @@ class LoadState:
         return rows, stock_rows
 
     def earliest_day(self, sku: int, quantity: float) -> int | None:
-        """The delivery day ``place`` would give, without its details (the hot path)."""
-        rows, stock_rows = self._rows(sku)
-        if (
-            rows.shape[0] > self._save_free.shape[0]
-            or stock_rows.shape[0] > self._save_avail.shape[0]
-        ):
-            self._grow_scratch(rows.shape[0], stock_rows.shape[0])
-        day = _inquire(
-            *self._kernel_args(), sku, quantity, rows, stock_rows,
-            self._save_free, self._save_first, self._save_avail,
+        """The delivery day ``place`` would give, without its details (the hot path: one
+        compiled call, also for a product asked about for the first time)."""
+        if "_any_rows" not in self.__dict__:
+            self._make_inquiry_scratch()
+        day = _inquire_any(
+            *self._kernel_args(), sku, quantity, self._any_marks, self._any_stock_marks,
+            self._any_stamp, self._any_rows, self._any_stock_rows,
+            self._any_free, self._any_first, self._any_avail,
         )  # fmt: skip
         return None if day == NO_DAY else int(day)
+
+    def _make_inquiry_scratch(self) -> None:
+        # Room for every resource row and the widest BOM tree: no resizing per question.
+        n_rows, days = self.cap.shape
+        width = max(self._width, 1)
+        self._any_marks = np.zeros(n_rows, dtype=np.int64)
+        self._any_stock_marks = np.zeros(self.avail.shape[0], dtype=np.int64)
+        self._any_stamp = np.zeros(1, dtype=np.int64)
+        self._any_rows = np.empty(n_rows, dtype=np.int64)
+        self._any_stock_rows = np.empty(width, dtype=np.int64)
+        self._any_free = np.empty((n_rows, days))
+        self._any_first = np.empty(n_rows, dtype=np.int64)
+        self._any_avail = np.empty((width, days))
 
     def commit_fast(self, sku: int, quantity: float) -> int | None:
         """``place(sku, quantity, commit=True).day`` without the details but the step days
@@ -450,3 +462,5 @@ def warm_up() -> None:
     _try_produce(
         *args, 0, 1.0, rows, rows, *scratch, np.zeros(1), np.zeros(1), z.copy(), z.copy(), z.copy()
     )
+    marks = (np.zeros(1, dtype=np.int64), np.zeros(1, dtype=np.int64), np.zeros(1, dtype=np.int64))
+    _inquire_any(*args, 0, 1.0, *marks, z.copy(), z.copy(), *scratch)
