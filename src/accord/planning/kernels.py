@@ -425,6 +425,41 @@ def commit_demand(
 
 
 @njit(cache=True)
+def touched_rows(
+    r_start: np.ndarray,
+    r_res: np.ndarray,
+    t_start: np.ndarray,
+    t_sku: np.ndarray,
+    stock_row: np.ndarray,
+    sku: int,
+    stamp: int,
+    marks: np.ndarray,
+    stock_marks: np.ndarray,
+    rows: np.ndarray,
+    stock_rows: np.ndarray,
+) -> tuple[int, int]:
+    """The resource rows and stock rows a demand for ``sku`` can change, written to the
+    front of ``rows`` / ``stock_rows`` (their counts returned); ``marks`` remember which
+    were seen under ``stamp``, a number not used before with these marks."""
+    nr = 0
+    ns = 0
+    for node in range(t_start[sku], t_start[sku + 1]):
+        c = t_sku[node]
+        for j in range(r_start[c], r_start[c + 1]):
+            r = r_res[j]
+            if marks[r] != stamp:
+                marks[r] = stamp
+                rows[nr] = r
+                nr += 1
+        k = stock_row[c]
+        if k >= 0 and stock_marks[k] != stamp:
+            stock_marks[k] = stamp
+            stock_rows[ns] = k
+            ns += 1
+    return nr, ns
+
+
+@njit(cache=True)
 def commit_lines(
     cap: np.ndarray,
     free: np.ndarray,
@@ -466,23 +501,11 @@ def commit_lines(
     stock_mark = np.full(avail.shape[0], -1, dtype=np.int64)
     for n in range(skus.shape[0]):
         sku = skus[n]
-        # The resource rows and stock rows this demand can change (saved and put back
-        # when stock turns out sooner than making).
-        nr = 0
-        ns = 0
-        for node in range(t_start[sku], t_start[sku + 1]):
-            c = t_sku[node]
-            for j in range(r_start[c], r_start[c + 1]):
-                r = r_res[j]
-                if row_mark[r] != n:
-                    row_mark[r] = n
-                    rows[nr] = r
-                    nr += 1
-            k = stock_row[c]
-            if k >= 0 and stock_mark[k] != n:
-                stock_mark[k] = n
-                stock_rows[ns] = k
-                ns += 1
+        # The rows this demand can change (put back when stock turns out sooner).
+        nr, ns = touched_rows(
+            r_start, r_res, t_start, t_sku, stock_row, sku, n, row_mark, stock_mark,
+            rows, stock_rows,
+        )  # fmt: skip
         day = commit_demand(
             cap, free, first_free, r_start, r_res, r_min, r_setup, lead,
             t_start, t_sku, t_parent, t_mult, stock_row, avail,
@@ -588,22 +611,10 @@ def inquire_any(
     """``inquire`` for any product, first question or not: the rows it may touch are
     found here (marked with a fresh ``stamp``) instead of by a Python lookup."""
     stamp[0] += 1
-    n = stamp[0]
-    nr = 0
-    ns = 0
-    for node in range(t_start[sku], t_start[sku + 1]):
-        c = t_sku[node]
-        for j in range(r_start[c], r_start[c + 1]):
-            r = r_res[j]
-            if marks[r] != n:
-                marks[r] = n
-                rows[nr] = r
-                nr += 1
-        k = stock_row[c]
-        if k >= 0 and stock_marks[k] != n:
-            stock_marks[k] = n
-            stock_rows[ns] = k
-            ns += 1
+    nr, ns = touched_rows(
+        r_start, r_res, t_start, t_sku, stock_row, sku, stamp[0], marks, stock_marks,
+        rows, stock_rows,
+    )  # fmt: skip
     return inquire(
         cap, free, first_free, r_start, r_res, r_min, r_setup, lead,
         t_start, t_sku, t_parent, t_mult, stock_row, avail,
