@@ -101,3 +101,10 @@ def test_a_dataset_stored_by_another_process_is_seen_after_the_recheck(
     other.dispose()
     second = served.post("/api/v1/promise", json=BIG).json()
     assert first["from_stock"] == 0 and second["from_stock"] > 0  # the new stock is used
+
+
+def test_without_a_company_the_lane_leaves_the_answer_to_the_route(empty_client):
+    with TestClient(fast_promise.FastPromise(empty_client.app)) as served:
+        reply = served.post("/api/v1/promise", json=BIG)
+    assert reply.status_code == empty_client.post("/api/v1/promise", json=BIG).status_code
+    assert 400 <= reply.status_code < 500 and reply.json()["error"]["code"]

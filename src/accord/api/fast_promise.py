@@ -58,8 +58,12 @@ class FastPromise:
                 async with self._refreshing:
                     answer = self._answer(request)  # refreshed meanwhile?
                     if answer is STALE:
-                        await run_in_threadpool(refresh, state.companies, state.desk)
-                        answer = self._answer(request)
+                        try:
+                            await run_in_threadpool(refresh, state.companies, state.desk)
+                        except Exception:  # e.g. no company stored: the route says so
+                            answer = None
+                        else:
+                            answer = self._answer(request)
         if not isinstance(answer, bytes):
             await self.app(scope, _replay(body, complete, receive), send)
             return
