@@ -7,19 +7,17 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Path, Query, Request
 from pydantic import BaseModel, Field
-from starlette.concurrency import run_in_threadpool
 
-from accord.api.deps import AsOf, CurrentCompany, Db
+from accord.api.deps import CurrentCompany, Db
 from accord.api.security import MayCheckDeal, MayReserve
 from accord.domain.access import Permission
 from accord.errors import Forbidden
 from accord.planning.pipeline import PipelineParams
-from accord.planning.promise import Promise, PromiseRequest
+from accord.planning.promise import PromiseRequest
 from accord.services.atp import atp_record
-from accord.services.company import CompanyStore
 from accord.services.deal_check import check_deal
 from accord.services.pipeline import pipeline_check
-from accord.services.promise import Desk, inquire, quick_inquiry, refresh
+from accord.services.promise import Desk, inquire
 from accord.services.reservations import (
     DEFAULT_HOLD_DAYS,
     MAX_RESERVATION_ID,
@@ -77,25 +75,12 @@ def get_atp(
 
 
 @router.post("/promise", summary="Capable-to-promise inquiry (changes nothing)")
-async def post_promise(body: PromiseBody, http: Request, as_of: AsOf = None) -> dict[str, Any]:
-    # The hottest route: answered on the event loop when all it needs is cached (tens of
-    # microseconds); a stale cache is refreshed in a thread first, and a busy desk (a
-    # reservation or a pipeline check under way) is waited for in a thread.
-    # (The store and desk come from the app, not as dependencies: each costs time here.)
-    store: CompanyStore = http.app.state.companies
-    desk: Desk = http.app.state.desk
-    request = body.request()
-    answer = None if body.resequence else quick_inquiry(store, desk, request, as_of)
-    if answer is None and not body.resequence:
-        await run_in_threadpool(refresh, store, desk, as_of)
-        answer = quick_inquiry(store, desk, request, as_of)
-    if answer is None:
-
-        def slow() -> Promise:
-            snapshot = store.current(as_of).snapshot
-            return inquire(snapshot, desk, request, store.db, with_resequence=body.resequence)
-
-        answer = await run_in_threadpool(slow)
+def post_promise(
+    body: PromiseBody, company: CurrentCompany, db: Db, desk: CurrentDesk
+) -> dict[str, Any]:
+    # `accord serve` answers most inquiries in its fast lane (api/fast_promise.py) before
+    # they get here; this route answers the rest, and every one in tests of the app alone.
+    answer = inquire(company.snapshot, desk, body.request(), db, with_resequence=body.resequence)
     return answer.to_json()
 
 

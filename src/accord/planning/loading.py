@@ -31,7 +31,6 @@ IntArray = NDArray[np.int64]
 # Compiled dispatchers take the arrays positionally; typed loosely for the checker.
 _produce: Any = kernels.produce
 _load_orders: Any = kernels.load_orders
-_inquire: Any = kernels.inquire
 _commit_demand: Any = kernels.commit_demand
 _commit_lines: Any = kernels.commit_lines
 _try_produce: Any = kernels.try_produce
@@ -301,12 +300,7 @@ class LoadState:
     def commit_fast(self, sku: int, quantity: float) -> int | None:
         """``place(sku, quantity, commit=True).day`` without the details but the step days
         (``step_ready`` / ``step_start``, for the binding resource): for batches."""
-        rows, stock_rows = self._rows(sku)
-        if (
-            rows.shape[0] > self._save_free.shape[0]
-            or stock_rows.shape[0] > self._save_avail.shape[0]
-        ):
-            self._grow_scratch(rows.shape[0], stock_rows.shape[0])
+        rows, stock_rows = self._scratch_rows(sku)
         day = _commit_demand(
             *self._kernel_args(), sku, quantity, rows, stock_rows,
             self._save_free, self._save_first, self._save_avail,
@@ -456,7 +450,6 @@ def warm_up() -> None:
     kernels.first_day_with(avail[0], 0, 1.0)
     rows = np.zeros(1, dtype=np.int64)
     scratch = (np.empty((1, 2)), np.empty(1, dtype=np.int64), np.empty((1, 2)))
-    _inquire(*args, 0, 1.0, rows, rows, *scratch)
     _commit_demand(*args, 0, 1.0, rows, rows, *scratch, z.copy(), z.copy())
     _commit_lines(*args, z.copy(), np.zeros(1), z.copy(), z.copy())
     _try_produce(

@@ -15,7 +15,7 @@ from accord.errors import BadInput, NotFound
 from accord.planning.promise import Promise, PromiseRequest, promise
 from accord.planning.scope import RuleBook, check_line, opportunity_line_values, rules_from_rows
 from accord.services.auth import audit
-from accord.services.promise import Desk, holding_reservations, utc_now
+from accord.services.promise import Desk, utc_now
 from accord.services.reservations import reserve
 from accord.storage import deal_repository
 from accord.storage.database import Database
@@ -77,8 +77,7 @@ def check_deal(
     checked_by: str | None = None,
     now: dt.datetime | None = None,
 ) -> DealCheck:
-    # Without an explicit moment the cached reservations holding now are used.
-    holding = desk.holding(db) if now is None else holding_reservations(db, now)
+    holding = desk.holding(db, now)
     now = now or utc_now()
     opportunity = snapshot.opportunities_by_id.get(opportunity_id)
     if opportunity is None:

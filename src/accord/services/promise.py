@@ -67,10 +67,13 @@ class Desk:
                 del self._entries[next(iter(self._entries))]
         return entry
 
-    def holding(self, db: Database | None) -> list[dict[str, Any]]:
-        """The reservations holding capacity now (cached, see the module's docstring)."""
+    def holding(self, db: Database | None, now: dt.datetime | None = None) -> list[dict[str, Any]]:
+        """The reservations holding capacity now (cached, see the module's docstring), or
+        at the explicit moment ``now`` (read afresh: tests)."""
         if db is None:
             return []
+        if now is not None:
+            return holding_reservations(db, now)
         holdings = self._holdings
         if holdings is None or holdings.db is not db:
             holdings = self._holdings = _Holdings(db)
@@ -180,20 +183,14 @@ def inquire(
 ) -> Promise:
     """The answer to one question; nothing is stored or committed. ``now`` (for tests)
     reads the reservations holding at that moment instead of the cached ones."""
-    reservations = desk.holding(db) if now is None else holding_reservations(db, now)
-    with desk.using(snapshot, reservations) as (state, average):
+    with desk.using(snapshot, desk.holding(db, now)) as (state, average):
         return promise(state, request, company_average=average, with_resequence=with_resequence)
 
 
-def quick_inquiry(
-    store: CompanyStore,
-    desk: Desk,
-    request: PromiseRequest,
-    as_of: dt.date | None = None,
-) -> Promise | None:
+def quick_inquiry(store: CompanyStore, desk: Desk, request: PromiseRequest) -> Promise | None:
     """The answer when everything it needs is cached and the desk is free, else None (then
     call ``inquire``): an async server answers it on its event loop without a thread."""
-    company = store.cached(as_of)
+    company = store.cached()
     if company is None:
         return None
     return desk.answer_now(
@@ -203,22 +200,22 @@ def quick_inquiry(
     )
 
 
-def refresh(store: CompanyStore, desk: Desk, as_of: dt.date | None = None) -> None:
+def refresh(store: CompanyStore, desk: Desk) -> None:
     """Bring the cached company and reservations up to date, and build the load state of a
     new snapshot (the desk is held only then, so answers go on meanwhile)."""
-    company = store.current(as_of)
+    company = store.current()
     rows = desk.holding(store.db)
     if not desk.ready(company.snapshot):
         with desk.using(company.snapshot, rows):
             pass
 
 
-def refresh_now(store: CompanyStore, desk: Desk, as_of: dt.date | None = None) -> bool:
+def refresh_now(store: CompanyStore, desk: Desk) -> bool:
     """``refresh`` when it takes only two small reads (the dataset version, the
     reservations): cheap enough for an event loop. False when ``refresh`` is needed."""
     if not store.recheck_now():
         return False
-    company = store.cached(as_of)
+    company = store.cached()
     if company is None or not desk.ready(company.snapshot):
         return False
     desk.holding(store.db)

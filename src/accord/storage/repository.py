@@ -84,8 +84,7 @@ def read_tables(conn: Connection, names: Iterable[str]) -> dict[str, tuple[Row, 
     tables: dict[str, tuple[Row, ...]] = {}
     with paused_gc():
         for name in names:
-            rows = tuple(_select_rows(conn, name))
-            if rows:
+            if rows := read_table(conn, name):
                 tables[name] = rows
     return tables
 
