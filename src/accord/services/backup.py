@@ -112,4 +112,5 @@ def restore(db: Database, path: Path) -> BackupReport:
                     raise BadInput(f"{path}: {member} does not hold the rows its manifest counts")
             dump.reset_sequences(uow.connection)
             uow.commit()
+    db.fold_log()  # every row was written again
     return BackupReport(str(path), revisions, counts)

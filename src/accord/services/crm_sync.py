@@ -190,6 +190,8 @@ def pull(
             uow.connection, source, started, new + updated, version or uow.current_version() or 0
         )
         uow.commit()
+    if version is not None:
+        db.fold_log()  # the whole dataset was written again
     return PullReport(
         source, since, started, new, updated, lines, history, version, report.warnings
     )

@@ -93,6 +93,7 @@ def store_dataset(
         if actor is not None:
             audit(uow, actor, "import_dataset", source, version=version, counts=_present(dataset))
         uow.commit()
+    db.fold_log()
     return version
 
 

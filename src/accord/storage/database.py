@@ -11,9 +11,12 @@ import time
 
 from sqlalchemy import Engine
 
-from accord.storage.engine import make_engine
+from accord.storage.engine import BUSY_TIMEOUT_MS, make_engine
 from accord.storage.migrate import upgrade
 from accord.storage.unit_of_work import UnitOfWork
+
+# How long folding the log after an import waits for readers of the old pages.
+FOLD_WAIT_MS = 2_000
 
 
 class Database:
@@ -44,6 +47,28 @@ class Database:
     def _committed(self) -> None:
         with self._commits_lock:
             self.commits += 1
+
+    def fold_log(self) -> None:
+        """SQLite: copy the write-ahead log into the database file and empty it.
+
+        After a big import the log is as large as the data, and every process that opens
+        the file reads it whole to index it, until a later write resets it. Readers still
+        on the old pages are waited for a moment (writers wait meanwhile), then the log is
+        left to a later checkpoint. PostgreSQL: nothing to do.
+        """
+        if not self.url.startswith("sqlite"):
+            return
+        raw = self.engine.raw_connection()
+        try:
+            sqlite = raw.driver_connection
+            assert sqlite is not None
+            sqlite.execute(f"PRAGMA busy_timeout = {FOLD_WAIT_MS}")
+            try:
+                sqlite.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+            finally:
+                sqlite.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+        finally:
+            raw.close()
 
     def dispose(self) -> None:
         self.engine.dispose()
