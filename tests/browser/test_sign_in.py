@@ -39,3 +39,13 @@ def test_a_sales_user_may_not_upload_data(server, page):
     sign_in(page, server, "ana")
     page.goto(server + "/data")
     expect(page.get_by_text("Your role (sales) may not replace the dataset")).to_be_visible()
+
+
+def test_signing_in_from_a_page_comes_back_to_it(server, page):
+    page.goto(server + "/sop")
+    page.get_by_test_id("sign-in-link").click()
+    page.get_by_label("User name").fill("olaf")
+    page.get_by_label("Password").fill(DEMO_PASSWORD)
+    page.get_by_role("button", name="Sign in").click()
+    expect(page.get_by_test_id("signed-in-as")).to_be_visible()
+    assert page.url == server + "/sop"

@@ -14,6 +14,7 @@ from accord.api.security import CSRF_COOKIE, SESSION_COOKIE
 from accord.domain.access import User
 from accord.services import auth
 from accord.web.csrf import csrf_token, set_csrf_cookie
+from accord.web.return_to import page_of, sign_in_link
 
 HERE = Path(__file__).parent
 STATIC_DIR = HERE / "static"
@@ -41,9 +42,15 @@ def signed_in_user(request: Request) -> User | None:
 
 
 def render(request: Request, name: str, context: dict[str, Any], status: int = 200) -> HTMLResponse:
-    """A page, with the signed-in user (or None) and the CSRF token its forms repeat."""
+    """A page, with the signed-in user (or None), the CSRF token its forms repeat and the
+    sign-in link that comes back to it."""
     token = csrf_token(request)
-    page = {"user": signed_in_user(request), "csrf": token, **context}
+    page = {
+        "user": signed_in_user(request),
+        "csrf": token,
+        "sign_in": sign_in_link(page_of(request)),
+        **context,
+    }
     response = templates.TemplateResponse(request, name, page, status_code=status)
     if request.cookies.get(CSRF_COOKIE) != token:
         set_csrf_cookie(response, token)

@@ -1,0 +1,133 @@
+"""Signing in returns to the page the user was on, and only ever to a page of this site."""
+
+from __future__ import annotations
+
+import pytest
+from starlette.requests import Request
+
+from accord.services import auth
+from accord.web.return_to import after_sign_in, local_path, page_of, sign_in_link
+
+HTML = {"accept": "text/html"}
+
+
+@pytest.mark.parametrize(
+    ("target", "kept"),
+    [
+        ("/deal-desk", "/deal-desk"),
+        ("/pipeline?as_of=2026-03-02", "/pipeline?as_of=2026-03-02"),
+        ("/", "/"),
+        ("", "/"),
+        (None, "/"),
+        ("deal-desk", "/"),  # relative
+        ("//evil.example/x", "/"),  # another host, scheme-relative
+        ("/\\evil.example", "/"),  # browsers read a backslash as a slash
+        ("/\t/evil.example", "/"),  # and drop tabs and newlines
+        ("https://evil.example/", "/"),
+        ("javascript:alert(1)", "/"),
+    ],
+)
+def test_only_a_path_of_this_site_is_kept(target, kept):
+    assert local_path(target) == kept
+
+
+def test_the_sign_in_link_carries_the_page_encoded():
+    assert sign_in_link("/pipeline?as_of=2026-03-02") == (
+        "/sign-in?next=/pipeline%3Fas_of%3D2026-03-02"
+    )
+    assert sign_in_link("/") == "/sign-in"
+    assert sign_in_link("https://evil.example/") == "/sign-in"
+    assert sign_in_link("/sign-in?next=/sop") == "/sign-in?next=/sop"  # not nested
+
+
+def test_signing_in_never_returns_to_the_sign_in():
+    assert after_sign_in("/sign-in?next=/sop") == "/"
+    assert after_sign_in("/sign-out") == "/"
+    assert after_sign_in("/sop") == "/sop"
+
+
+def _request(method: str, path: str, query: str = "", referer: str | None = None) -> Request:
+    headers = [(b"host", b"accord.test")]
+    if referer is not None:
+        headers.append((b"referer", referer.encode()))
+    scope = {
+        "type": "http",
+        "method": method,
+        "scheme": "http",
+        "server": ("accord.test", 80),
+        "path": path,
+        "query_string": query.encode(),
+        "headers": headers,
+    }
+    return Request(scope)
+
+
+def test_the_page_of_a_form_is_its_referer_on_this_site():
+    assert page_of(_request("GET", "/pipeline", "as_of=2026-03-02")) == "/pipeline?as_of=2026-03-02"
+    form = "/deal-desk/reserve"
+    assert page_of(_request("POST", form, referer="http://accord.test/deal-desk")) == "/deal-desk"
+    assert page_of(_request("POST", form, referer="http://evil.example/deal-desk")) == "/"
+    assert page_of(_request("POST", form)) == "/"
+
+
+def test_an_anonymous_form_is_told_to_sign_in_and_comes_back_after(client):
+    auth.create_user(client.app.state.db, "ana", "sales", "correct horse")
+    client.get("/deal-desk", headers=HTML)
+    csrf = client.cookies.get("accord_csrf")
+    refused = client.post(
+        "/deal-desk/reserve",
+        data={"sku": "PUMP-200", "quantity": "5", "csrf_token": csrf},
+        headers={**HTML, "referer": "http://testserver/deal-desk"},
+    )
+    assert refused.status_code == 401
+    assert 'href="/sign-in?next=/deal-desk"' in refused.text
+    form = client.get("/sign-in", params={"next": "/deal-desk"}, headers=HTML)
+    assert 'name="next" value="/deal-desk"' in form.text
+    signed_in = client.post(
+        "/sign-in",
+        data={
+            "username": "ana",
+            "password": "correct horse",
+            "csrf_token": client.cookies.get("accord_csrf"),
+            "next": "/deal-desk",
+        },
+        follow_redirects=False,
+    )
+    assert signed_in.status_code == 303
+    assert signed_in.headers["location"] == "/deal-desk"
+
+
+def test_a_wrong_password_keeps_the_page_to_return_to(client):
+    client.get("/sign-in", headers=HTML)
+    response = client.post(
+        "/sign-in",
+        data={
+            "username": "nobody",
+            "password": "wrong",
+            "csrf_token": client.cookies.get("accord_csrf"),
+            "next": "/sop",
+        },
+    )
+    assert response.status_code == 401
+    assert 'name="next" value="/sop"' in response.text
+
+
+def test_a_crafted_next_signs_in_to_the_company_page(client):
+    auth.create_user(client.app.state.db, "ana", "sales", "correct horse")
+    client.get("/sign-in", headers=HTML)
+    signed_in = client.post(
+        "/sign-in",
+        data={
+            "username": "ana",
+            "password": "correct horse",
+            "csrf_token": client.cookies.get("accord_csrf"),
+            "next": "//evil.example/",
+        },
+        follow_redirects=False,
+    )
+    assert signed_in.headers["location"] == "/"
+
+
+def test_the_navigation_signs_in_back_to_the_page(client):
+    page = client.get("/sop", headers=HTML).text
+    assert 'href="/sign-in?next=/sop"' in page
