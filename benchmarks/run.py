@@ -221,6 +221,18 @@ def _machine() -> str:
     return f"{cpu}, {os.cpu_count()} cores, Python {platform.python_version()}"
 
 
+def _print_table(table: list[tuple[str, ...]]) -> None:
+    """Columns as wide as their longest cell; numbers right-aligned."""
+    widths = [max(len(row[i]) for row in table) for i in range(len(table[0]))]
+    right = {1, 3, 4}
+    for row in table:
+        cells = [
+            c.rjust(w) if i in right else c.ljust(w)
+            for i, (c, w) in enumerate(zip(row, widths, strict=True))
+        ]
+        print("  ".join(cells).rstrip())
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description="Accord performance harness (SPEC §7)")
     parser.add_argument("--scale", choices=["small", "large"], default="large")
@@ -271,7 +283,7 @@ def main() -> None:
             pair = (baseline, row["baseline_seconds"]) if baseline else None
             rows.append((row["job"], row["seconds"], pair, row.get("peak_mib"), row.get("target")))
 
-    print(f"{'job':<44}{'seconds':>10}  {'baseline':<32}{'ratio':>8}{'peak MiB':>10}  target")
+    table = [("job", "seconds", "baseline", "ratio", "peak MiB", "target")]
     for name, seconds, base, peak, *target in rows:
         base_text, ratio = "", ""
         if base is not None:
@@ -279,9 +291,8 @@ def main() -> None:
             ratio = f"{seconds / base[1]:.3g}x" if base[1] else ""
         peak_text = f"{peak:,.0f}" if peak is not None else ""
         goal = target[0] if target and target[0] else ""
-        print(
-            f"{name:<44}{_seconds(seconds):>10}  {base_text:<32}{ratio:>8}{peak_text:>10}  {goal}"
-        )
+        table.append((name, _seconds(seconds), base_text, ratio, peak_text, goal))
+    _print_table(table)
     print(
         f"\n{demo['rows']:,} rows; snapshot of {snap['products']:,} products, "
         f"{snap['resources']} resources, {snap['days']} days, {snap['open_orders']:,} open "
