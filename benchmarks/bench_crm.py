@@ -9,12 +9,16 @@ webhook p50 / p99   a signed HubSpot ``deal.propertyChange`` delivery through th
                     baseline: the simplest correct approach, a cold answer per event (load
                     the company, build the snapshot and load state, check) on a few events
 webhook repeat p99  the same delivery again (answered from the event record)
+
+Peak memory is the process's after serving the deliveries, before the cold baseline loads
+its companies.
 """
 
 from __future__ import annotations
 
 import base64
 import datetime as dt
+import gc
 import hashlib
 import hmac
 import json
@@ -93,7 +97,7 @@ def run(scale: str, runs: int) -> list[dict[str, Any]]:
     from accord.domain.dataset import is_closed
     from accord.planning.loading import warm_up
     from accord.services.crm_webhook import DealChange, answer
-    from accord.services.datasets import load_stored
+    from accord.services.datasets import load_stored_deferring
     from accord.services.promise import Desk
     from accord.services.snapshot import build_snapshot
     from accord.storage.database import Database
@@ -104,13 +108,14 @@ def run(scale: str, runs: int) -> list[dict[str, Any]]:
         url = _database(scale, Path(tmp))
         db = Database(url)
         db.migrate()
-        dataset, _ = load_stored(db)
+        dataset, _ = load_stored_deferring(db)
         with_lines = {r["opportunity_id"] for r in dataset.rows("opportunity_lines")}
         deals = [
             o["opportunity_id"]
             for o in dataset.rows("opportunities")
             if o["opportunity_id"] in with_lines and not is_closed(o["stage"])
         ]
+        del dataset  # the app loads its own company
         rng = np.random.default_rng(5)
         picked = rng.choice(deals, EVENTS.get(scale, 300)).tolist()
         samples: list[float] = []
@@ -136,9 +141,12 @@ def run(scale: str, runs: int) -> list[dict[str, Any]]:
                 reply = client.post("/api/v1/crm/webhook/hubspot", content=body, headers=headers)
                 repeats.append(time.perf_counter() - started)
                 assert reply.json()["answers"][0]["repeat"] is True
+        peak = _peak_mib()  # the app serving deliveries, before the cold baseline
+        del client
+        gc.collect()
 
         def cold(event_id: int, deal: str) -> None:
-            snapshot = build_snapshot(load_stored(db)[0])
+            snapshot = build_snapshot(load_stored_deferring(db)[0])  # as the app loads it
             answer(
                 db,
                 snapshot,
@@ -160,7 +168,7 @@ def run(scale: str, runs: int) -> list[dict[str, Any]]:
             "seconds": float(np.percentile(samples, pct)),
             "baseline": "cold: load, snapshot, check per event",
             "baseline_seconds": base,
-            "peak_mib": _peak_mib(),
+            "peak_mib": peak,
             "target": target,
         }
         for pct, target in ((50, "-"), (99, "p99 < 100 ms"))
@@ -171,7 +179,7 @@ def run(scale: str, runs: int) -> list[dict[str, Any]]:
             "seconds": float(np.percentile(repeats, 99)),
             "baseline": "cold: load, snapshot, check per event",
             "baseline_seconds": base,
-            "peak_mib": _peak_mib(),
+            "peak_mib": peak,
             "target": "p99 < 100 ms",
         }
     )
