@@ -383,3 +383,13 @@ def test_resequence_names_the_orders_that_move_and_who_becomes_late() -> None:
     assert (moved["late_before"], moved["late_after"]) == (False, True)
     again = place_ahead(state, state.snapshot.sku_index["WIDGET"], 60, 5)
     assert again.placement.day == 0  # applying it reproduces the date
+
+
+@pytest.mark.parametrize(("days", "words"), [(1, "1 calendar day of"), (3, "3 calendar days of")])
+def test_the_lead_time_reason_counts_its_days(days: int, words: str) -> None:
+    state = plant(widget={"lead_time_days": days})
+    answer = promise(state, PromiseRequest("WIDGET", 10, d("2025-01-31")))
+    # 40 paint minutes on Monday 6th, then the lead time.
+    assert answer.earliest_date == d("2025-01-06") + dt.timedelta(days=days)
+    lead = next(r for r in answer.reasons if r.kind == "lead_time")
+    assert words in lead.message

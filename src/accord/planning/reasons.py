@@ -104,7 +104,8 @@ def reasons(state: LoadState, p: Placement) -> tuple[Reason, ...]:
         out.append(
             Reason(
                 "lead_time",
-                f"then {lead} calendar days of lead time (curing, shipping) to {fmt(p.day)}",
+                f"then {lead} calendar day{'s' if lead != 1 else ''} of lead time"
+                f" (curing, shipping) to {fmt(p.day)}",
                 sku=product.sku,
             )
         )
