@@ -30,6 +30,7 @@ from numba import njit
 
 from accord.domain.snapshot import Snapshot
 from accord.errors import BadInput
+from accord.planning import wording
 from accord.planning.atp import period_bounds
 from accord.planning.kernels import NO_DAY
 from accord.planning.loading import LoadState
@@ -108,7 +109,7 @@ class PipelineResult:
             when = d.earliest_date.isoformat() if d.earliest_date else "beyond the horizon"
             lines.append(
                 f"  {d.opportunity_id} ({d.customer}): {when}, "
-                f"{d.days_late if d.days_late is not None else '?'} days late"
+                f"{wording.days(d.days_late)} late"
                 f" on {d.binding_resource or 'material'}, value {d.value:,.2f}"
             )
         if self.draws:

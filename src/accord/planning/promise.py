@@ -22,6 +22,7 @@ import numpy as np
 
 from accord.domain.snapshot import Snapshot
 from accord.errors import BadInput, MissingData, NotFound
+from accord.planning import wording
 from accord.planning.loading import LoadState
 from accord.planning.reasons import Reason, reasons
 
@@ -124,7 +125,9 @@ class Promise:
         when = self.earliest_date.isoformat() if self.earliest_date else "not within the horizon"
         head = f"{self.quantity:g} x {self.sku}: earliest {when}"
         if self.requested_date is not None:
-            late = f"late by {self.days_late} days" if self.verdict == "late" else "on time"
+            late = (
+                f"late by {wording.days(self.days_late)}" if self.verdict == "late" else "on time"
+            )
             head += f" (wanted {self.requested_date.isoformat()}: {late})"
         lines = [head]
         lines += [f"  - {r.message}" for r in self.reasons]

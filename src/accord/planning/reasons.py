@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from accord.domain.snapshot import Snapshot
+from accord.planning import wording
 from accord.planning.loading import LoadState, Placement
 
 
@@ -104,7 +105,7 @@ def reasons(state: LoadState, p: Placement) -> tuple[Reason, ...]:
         out.append(
             Reason(
                 "lead_time",
-                f"then {lead} calendar day{'s' if lead != 1 else ''} of lead time"
+                f"then {wording.days(lead, 'calendar')} of lead time"
                 f" (curing, shipping) to {fmt(p.day)}",
                 sku=product.sku,
             )

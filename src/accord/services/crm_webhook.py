@@ -29,6 +29,7 @@ from sqlalchemy.exc import IntegrityError
 from accord.domain.snapshot import Snapshot
 from accord.errors import BadInput, NotAuthenticated
 from accord.io.crm.mapping import CrmMapping
+from accord.planning import wording
 from accord.services.deal_check import DealCheck, check_deal
 from accord.services.promise import Desk
 from accord.storage import crm_repository
@@ -149,7 +150,7 @@ def price_of_yes(check: DealCheck) -> str:
             best = min(meets, key=lambda o: o.cost)
             parts.append(f"line {n}: {best.summary} ({best.cost:,.0f})")
         else:
-            parts.append(f"line {n}: {p.days_late} days late; no option meets the date")
+            parts.append(f"line {n}: {wording.days(p.days_late)} late; no option meets the date")
     return "; ".join(parts)[:255]
 
 
