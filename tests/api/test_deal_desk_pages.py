@@ -1,6 +1,8 @@
 """The Deal desk and Pipeline pages on the tiny company (answers worked out in
 tests/unit/test_promise.py and the deal-desk docs)."""
 
+import re
+
 import pytest
 
 from accord.services import auth
@@ -22,6 +24,8 @@ def test_asking_about_a_product_shows_the_answer_and_reasons(client):
     assert 'data-testid="answer"' in page.text
     assert 'data-testid="verdict"' in page.text
     assert "OPP-8" in page.text  # the open deal is offered in the picker
+    verdict = re.search(r'data-testid="verdict">([^<]*)<', page.text)
+    assert verdict is not None and re.fullmatch(r"(1 day|\d+ days) late", verdict.group(1))
 
 
 def test_checking_a_deal_shows_lines_and_scope(client):

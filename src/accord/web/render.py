@@ -12,6 +12,7 @@ from fastapi.templating import Jinja2Templates
 from accord import __version__
 from accord.api.security import CSRF_COOKIE, SESSION_COOKIE
 from accord.domain.access import User
+from accord.planning import wording
 from accord.services import auth
 from accord.web.csrf import csrf_token, set_csrf_cookie
 from accord.web.return_to import page_of, sign_in_link
@@ -32,6 +33,7 @@ def _percent(share: float | None, digits: int = 0) -> str:
 
 templates.env.filters["number"] = _number
 templates.env.filters["percent"] = _percent
+templates.env.filters["days"] = wording.days
 
 
 def signed_in_user(request: Request) -> User | None:
