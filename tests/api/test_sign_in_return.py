@@ -128,6 +128,16 @@ def test_a_crafted_next_signs_in_to_the_company_page(client):
     assert signed_in.headers["location"] == "/"
 
 
-def test_the_navigation_signs_in_back_to_the_page(client):
-    page = client.get("/sop", headers=HTML).text
-    assert 'href="/sign-in?next=/sop"' in page
+@pytest.mark.parametrize(
+    ("path", "back"),
+    [
+        ("/sop", "/sop"),
+        ("/data", "/data"),
+        ("/deal-desk?opportunity=OPP-8", "/deal-desk%3Fopportunity%3DOPP-8"),
+    ],
+)
+def test_the_sign_in_links_of_a_page_come_back_to_it(client, path, back):
+    page = client.get(path, headers=HTML).text
+    assert 'href="/sign-in"' not in page
+    links = page.count(f'href="/sign-in?next={back}"')
+    assert links == 2  # the navigation's and the page's own "Sign in to ..." hint
