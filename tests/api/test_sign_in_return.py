@@ -70,6 +70,14 @@ def test_the_page_of_a_form_is_its_referer_on_this_site():
     assert page_of(_request("POST", form)) == "/"
 
 
+def _sign_in(client, next: str, username: str = "ana", password: str = "correct horse"):
+    """The sign-in form sent with the page to return to."""
+    client.get("/sign-in", params={"next": next}, headers=HTML)
+    data = {"username": username, "password": password, "next": next}
+    data["csrf_token"] = client.cookies.get("accord_csrf")
+    return client.post("/sign-in", data=data, follow_redirects=False)
+
+
 def test_an_anonymous_form_is_told_to_sign_in_and_comes_back_after(client):
     auth.create_user(client.app.state.db, "ana", "sales", "correct horse")
     client.get("/deal-desk", headers=HTML)
@@ -83,48 +91,21 @@ def test_an_anonymous_form_is_told_to_sign_in_and_comes_back_after(client):
     assert 'href="/sign-in?next=/deal-desk"' in refused.text
     form = client.get("/sign-in", params={"next": "/deal-desk"}, headers=HTML)
     assert 'name="next" value="/deal-desk"' in form.text
-    signed_in = client.post(
-        "/sign-in",
-        data={
-            "username": "ana",
-            "password": "correct horse",
-            "csrf_token": client.cookies.get("accord_csrf"),
-            "next": "/deal-desk",
-        },
-        follow_redirects=False,
-    )
+    signed_in = _sign_in(client, "/deal-desk")
     assert signed_in.status_code == 303
     assert signed_in.headers["location"] == "/deal-desk"
 
 
 def test_a_wrong_password_keeps_the_page_to_return_to(client):
-    client.get("/sign-in", headers=HTML)
-    response = client.post(
-        "/sign-in",
-        data={
-            "username": "nobody",
-            "password": "wrong",
-            "csrf_token": client.cookies.get("accord_csrf"),
-            "next": "/sop",
-        },
-    )
+    response = _sign_in(client, "/sop", username="nobody", password="wrong")
     assert response.status_code == 401
     assert 'name="next" value="/sop"' in response.text
 
 
 def test_a_crafted_next_signs_in_to_the_company_page(client):
     auth.create_user(client.app.state.db, "ana", "sales", "correct horse")
-    client.get("/sign-in", headers=HTML)
-    signed_in = client.post(
-        "/sign-in",
-        data={
-            "username": "ana",
-            "password": "correct horse",
-            "csrf_token": client.cookies.get("accord_csrf"),
-            "next": "//evil.example/",
-        },
-        follow_redirects=False,
-    )
+    signed_in = _sign_in(client, "//evil.example/")
+    assert signed_in.status_code == 303
     assert signed_in.headers["location"] == "/"
 
 
