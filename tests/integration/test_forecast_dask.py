@@ -42,7 +42,7 @@ def test_cluster_run_equals_the_local_run(monkeypatch):
     seen: list[tuple[str, int, int]] = []
     # Worker threads in this process: the models are compiled already, so the test is quick.
     with LocalCluster(
-        n_workers=2, threads_per_worker=1, processes=False, dashboard_address=None
+        n_workers=2, threads_per_worker=1, processes=False, dashboard_address=":0"
     ) as cluster:
         remote = service.forecast_on_cluster(
             cluster.scheduler_address, series, params, START, lambda *a: seen.append(a)
@@ -67,7 +67,7 @@ def test_worker_processes_give_the_same_result(monkeypatch):
     local = forecast_demand(series, params, START)
     monkeypatch.setattr(service, "MIN_PARTITION", 4)
     with LocalCluster(
-        n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None
+        n_workers=2, threads_per_worker=1, processes=True, dashboard_address=":0"
     ) as cluster:
         remote = service.forecast_on_cluster(cluster.scheduler_address, series, params, START)
     assert remote == local

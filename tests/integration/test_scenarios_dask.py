@@ -28,7 +28,7 @@ def test_scenarios_on_the_cluster_equal_the_local_run():
     params = SopParams(periods=3)
     local = service.run_scenarios(company, params, scenarios)
     with LocalCluster(
-        n_workers=2, threads_per_worker=1, processes=False, dashboard_address=None
+        n_workers=2, threads_per_worker=1, processes=False, dashboard_address=":0"
     ) as cluster:
         remote = service.run_scenarios(
             company, params, scenarios, cluster=cluster.scheduler_address
