@@ -72,7 +72,7 @@ def plant(widget: Row | None = None, **tables: tuple[Row, ...]) -> LoadState:
     return LoadState.after_orders(build_snapshot(Dataset(tables=base)))
 
 
-def order(sku: str, quantity: float, due: str = "2025-01-31", n: int = 1, **kw: Any) -> Row:
+def order(sku: str, quantity: float, due: str = "2025-01-06", n: int = 1, **kw: Any) -> Row:
     return {"order_id": f"SO-{n}", "customer": "ACME", "sku": sku, "quantity": quantity,
             "due_date": d(due), **kw}  # fmt: skip
 

@@ -110,12 +110,13 @@ def receipt_arrays(
 
 @dataclass(frozen=True, slots=True)
 class OrderBook:
-    """Open order lines in loading order: priority, due date, order id, line."""
+    """Open order lines in loading order: priority, commitment date (the promised date
+    where one is set, else the due date), order id, line (SPEC §5.2)."""
 
     orders: tuple[Order, ...]
     sku: IntArray
     quantity: FloatArray
-    due_day: IntArray  # days from as-of; negative when overdue
+    due_day: IntArray  # commitment date, days from as-of; negative when overdue
     priority: IntArray
 
 
@@ -127,7 +128,7 @@ def order_book(
         return OrderBook((), empty_i, empty_f, empty_i.copy(), empty_i.copy())
     sku = lookup(sku_index, [o.sku for o in open_orders], "order sku")
     origin = as_of.toordinal()
-    due = np.array([o.due_date.toordinal() - origin for o in open_orders], dtype=np.int32)
+    due = np.array([o.commit_date.toordinal() - origin for o in open_orders], dtype=np.int32)
     priority = np.array([o.priority for o in open_orders], dtype=np.int32)
     line = np.array([o.line for o in open_orders], dtype=np.int64)
     order_id = np.array([o.order_id for o in open_orders], dtype=np.str_)

@@ -16,8 +16,9 @@ Array conventions (``S`` products, ``R`` resources, ``D`` days of the horizon):
 - receipts are sorted by day; an overdue receipt is due on day 0 and one beyond the horizon
   has ``receipt_day == horizon`` (a sentinel: engines that stay inside the horizon filter
   ``receipt_day < horizon``);
-- open orders are in loading order (priority, due date, order id, line), matching
-  ``open_orders``; ``order_due_day`` is negative for overdue lines.
+- open orders are in loading order (priority, commitment date, order id, line), matching
+  ``open_orders``; ``order_due_day`` is the commitment day (the promised date where one is
+  set, else the due date), negative for overdue lines.
 """
 
 from __future__ import annotations

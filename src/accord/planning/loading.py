@@ -1,10 +1,12 @@
 """The load of a company: free capacity and free stock after open orders and reservations.
 
 ``LoadState.after_orders(snapshot)`` builds the arrays once per snapshot (see
-``planning/kernels.py`` for their meaning) and places every open order in loading order
-(priority, then due date); ``commit`` adds one more demand (a reservation) incrementally;
-``place`` answers where a demand would land without changing anything (it saves the few
-rows it touches and puts them back). ``copy`` gives an independent state to try things on.
+``planning/kernels.py`` for their meaning) and places every open order line as the
+promise rule says (docs/models/promise-rule.md: by its date as late as it can start, else
+as early as it can); ``place(..., commit=True)`` adds one more demand (a reservation);
+``place`` alone answers where a demand would land without changing anything. Every one of
+them is the one rule of ``kernels._supply``. ``copy`` gives an independent state to try
+things on.
 """
 
 from __future__ import annotations
@@ -29,12 +31,10 @@ FloatArray = NDArray[np.float64]
 IntArray = NDArray[np.int64]
 
 # Compiled dispatchers take the arrays positionally; typed loosely for the checker.
-_produce: Any = kernels.produce
+_supply_demand: Any = kernels.supply_demand
 _load_orders: Any = kernels.load_orders
-_commit_demand: Any = kernels.commit_demand
 _commit_lines: Any = kernels.commit_lines
-_try_produce: Any = kernels.try_produce
-_inquire_any: Any = kernels.inquire_any
+_inquire: Any = kernels.inquire
 
 MAX_TREE_NODES = 10_000  # per product: a BOM that explodes further is rejected
 
@@ -48,6 +48,7 @@ class Trees:
     parent: IntArray  # node index within the tree, -1 for the root
     mult: FloatArray  # per parent unit
     cum_mult: FloatArray  # per unit of the root
+    end: IntArray  # node index within the tree where the node's subtree ends
 
 
 def bom_trees(snapshot: Snapshot) -> Trees:
@@ -61,12 +62,14 @@ def bom_trees(snapshot: Snapshot) -> Trees:
     parents: list[int] = []
     mults: list[float] = []
     cums: list[float] = []
+    ends: list[int] = []
     for root in range(n):
         if b_start[root] == b_start[root + 1]:
             skus.append(root)
             parents.append(-1)
             mults.append(1.0)
             cums.append(1.0)
+            ends.append(1)
             start.append(len(skus))
             continue
         base = len(skus)
@@ -87,6 +90,11 @@ def bom_trees(snapshot: Snapshot) -> Trees:
             cums.append(cum)
             for j in range(b_start[sku + 1] - 1, b_start[sku] - 1, -1):
                 stack.append((comp[j], node, qty[j], cum * qty[j], (*path, sku)))
+        size = len(skus) - base
+        sizes = [1] * size
+        for i in range(size - 1, 0, -1):  # pre-order read backwards: children first
+            sizes[parents[base + i]] += sizes[i]
+        ends.extend(i + sizes[i] for i in range(size))
         start.append(len(skus))
     return Trees(
         start=np.array(start, dtype=np.int64),
@@ -94,25 +102,56 @@ def bom_trees(snapshot: Snapshot) -> Trees:
         parent=np.array(parents, dtype=np.int64),
         mult=np.array(mults, dtype=np.float64),
         cum_mult=np.array(cums, dtype=np.float64),
+        end=np.array(ends, dtype=np.int64),
     )
 
 
 @dataclass(frozen=True, slots=True)
 class Placement:
-    """Where one demand lands. ``day`` is the delivery day (None: beyond the horizon)."""
+    """Where one demand lands. ``day`` is the delivery day (None: it cannot be delivered
+    within the horizon: short); ``supply_day`` the day the load gives before the learned
+    lead-time floor (the same unless the floor applies)."""
 
     sku: int
     quantity: float
     day: int | None
     from_stock: float  # units delivered from stock
-    made: float  # units made (or, for a product without routing, none)
+    made: float  # units made or bought (not from stock)
     stock_day: int | None  # first day the whole quantity could come from stock alone
-    made_day: int | None  # the day production (incl. lead time) would deliver the rest
+    made_day: int | None  # the day the part made or bought is ready (None: none)
     step_ready: tuple[int, ...]  # per routing step of the product: day its input was ready
     step_start: tuple[int, ...]  # first day it found free minutes
-    step_end: tuple[int, ...]  # day it ended (NO_DAY when beyond the horizon)
+    step_end: tuple[int, ...]  # day it ended (NO_DAY when not made)
     node_ready: tuple[int, ...]  # per BOM tree node: day its supply was ready
     node_short: tuple[float, ...]  # per BOM tree node: units made or bought (not from stock)
+    bought: bool = False  # the product has no routing and no BOM: bought after its lead time
+    supply_day: int | None = None
+    floor_days: int = 0  # the learned lead-time floor that applied (0: none)
+
+    @property
+    def binding_step(self) -> int:
+        """The routing step that binds (``kernels.binding_step``), -1 when none."""
+        return int(
+            kernels.binding_step(
+                np.array(self.step_ready, dtype=np.int64),
+                np.array(self.step_start, dtype=np.int64),
+                np.array(self.step_end, dtype=np.int64),
+            )
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class Commits:
+    """Lines placed and kept by ``LoadState.commit_many``: per line the delivery day
+    (NO_DAY: short) and binding routing step (-1: none), and the minutes each line took as
+    (line, resource, day, minutes) entries."""
+
+    days: IntArray
+    waited: IntArray
+    entry_line: IntArray
+    entry_resource: IntArray
+    entry_day: IntArray
+    entry_minutes: FloatArray
 
 
 class LoadState:
@@ -127,23 +166,19 @@ class LoadState:
         self.first_free: IntArray = first_free_days(self.free)
         self.r_start = s.routing_start.astype(np.int64)
         self.r_res = s.routing_resource.astype(np.int64)
-        self.r_min = np.asarray(s.routing_minutes, dtype=np.float64)
-        self.r_setup = np.asarray(s.routing_setup, dtype=np.float64)
+        self.r_min = np.array(s.routing_minutes, dtype=np.float64)  # writable: one signature
+        self.r_setup = np.array(s.routing_setup, dtype=np.float64)
         self.lead = s.lead_time_days.astype(np.int64)
-        self.stock_row, self.avail = _stock_curves(s)
+        self.lot = np.array(s.lot_size, dtype=np.float64)
+        self.stock_row, self.avail = _stock_curves(s, self.made_mask())
+        # The learned lead-time floor per product (days from as-of; 0: none), SPEC §5.9.
+        self.floor: IntArray = np.zeros(len(s.products), dtype=np.int64)
         self.order_day: IntArray = np.zeros(0, dtype=np.int64)
+        self.order_step: IntArray = np.zeros(0, dtype=np.int64)
         self.committed = 0  # demands added after the open orders
         self.commitments: list[tuple[int, float]] = []  # those demands: (sku, quantity)
         self.memo: dict[str, Any] = {}  # derived figures, keyed by ``committed`` by users
         self._touched: dict[int, tuple[IntArray, IntArray]] = {}
-        self._width = int(np.max(np.diff(trees.start))) if len(trees.start) > 1 else 1
-        self._steps = int(np.max(np.diff(self.r_start), initial=1))
-        days = self.cap.shape[1]
-        self._save_free = np.empty((4, days))
-        self.step_ready = np.zeros(self._steps, dtype=np.int64)  # of the last commit_fast
-        self.step_start = np.zeros(self._steps, dtype=np.int64)
-        self._save_first = np.empty(4, dtype=np.int64)
-        self._save_avail = np.empty((4, days))
 
     @classmethod
     def after_orders(cls, snapshot: Snapshot, trees: Trees | None = None) -> LoadState:
@@ -151,17 +186,27 @@ class LoadState:
         state.place_orders(0, len(snapshot.order_sku))
         return state
 
+    def made_mask(self) -> NDArray[np.bool_]:
+        """Per product: made (a routing or a BOM) rather than bought or only stocked."""
+        made: NDArray[np.bool_] = np.diff(self.r_start) > 0
+        made |= np.diff(self.trees.start) > 1
+        return made
+
     def place_orders(self, lo: int, hi: int) -> None:
-        """Place open order lines ``lo:hi`` (in loading order) and record their days."""
+        """Place open order lines ``lo:hi`` (in loading order) and record their planned
+        days (NO_DAY: short) and binding routing steps."""
         s = self.snapshot
         if len(self.order_day) != len(s.order_sku):
             self.order_day = np.zeros(len(s.order_sku), dtype=np.int64)
+            self.order_step = np.full(len(s.order_sku), -1, dtype=np.int64)
+        buffer = int(getattr(s.settings, "buffer_days", 0) or 0)
         _load_orders(
             *self._kernel_args(),
             s.order_sku[lo:hi].astype(np.int64),
             np.asarray(s.order_qty[lo:hi], dtype=np.float64),
-            s.order_due_day[lo:hi].astype(np.int64),
+            s.order_due_day[lo:hi].astype(np.int64) - buffer,
             self.order_day[lo:hi],
+            self.order_step[lo:hi],
         )
 
     def copy(self) -> LoadState:
@@ -177,160 +222,102 @@ class LoadState:
         t = self.trees
         return (
             self.cap, self.free, self.first_free, self.r_start, self.r_res, self.r_min,
-            self.r_setup, self.lead, t.start, t.sku, t.parent, t.mult, self.stock_row,
-            self.avail,
+            self.r_setup, self.lead, self.lot, t.start, t.sku, t.mult, t.end,
+            self.stock_row, self.avail,
         )  # fmt: skip
 
     def has_supply_route(self, sku: int) -> bool:
-        """Made (a routing or a BOM) rather than only taken from stock."""
+        """Made (a routing or a BOM) or bought (a lead time) rather than only stocked."""
+        return self.is_made(sku) or self.is_bought(sku)
+
+    def is_made(self, sku: int) -> bool:
         return bool(
             self.r_start[sku + 1] > self.r_start[sku]
             or self.trees.start[sku + 1] - self.trees.start[sku] > 1
         )
 
+    def is_bought(self, sku: int) -> bool:
+        """No routing, no BOM, but a lead time: ordered any time, arrives after it."""
+        return not self.is_made(sku) and int(self.lead[sku]) > 0
+
     def drawable_now(self, sku: int) -> float:
         k = int(self.stock_row[sku])
         return float(drawable(self.avail[k], 0)) if k >= 0 else 0.0
 
-    def place(self, sku: int, quantity: float, *, commit: bool = False) -> Placement:
-        """Earliest delivery of ``quantity`` of product ``sku`` from now (SPEC §5.2 step 1).
+    def drawable_by(self, sku: int, day: int) -> float:
+        """Free stock that can be drawn on ``day`` (receipts up to it included)."""
+        k = int(self.stock_row[sku])
+        day = min(max(day, 0), self.cap.shape[1] - 1)
+        return float(drawable(self.avail[k], day)) if k >= 0 else 0.0
 
-        Stock alone (on the first day enough is free) or stock now plus the rest made,
-        whichever is sooner. With ``commit`` the load stays (a reservation); without it
-        every touched row is put back.
-        """
+    def place(self, sku: int, quantity: float, *, commit: bool = False) -> Placement:
+        """Earliest delivery of ``quantity`` of product ``sku`` (the promise rule: stock now,
+        every receipt and production combine). With ``commit`` the load stays (a
+        reservation); without it every touched row is put back."""
         if not quantity > 0:
             raise BadInput(f"quantity must be > 0, got {quantity!r}")
         k = int(self.stock_row[sku])
-        horizon = self.cap.shape[1]
         a, b = int(self.trees.start[sku]), int(self.trees.start[sku + 1])
         steps = int(self.r_start[sku + 1] - self.r_start[sku])
         node_ready = np.zeros(b - a, dtype=np.float64)
         node_short = np.zeros(b - a, dtype=np.float64)
-        s_ready = np.full(max(steps, 1), NO_DAY, dtype=np.int64)
-        s_start = np.full(max(steps, 1), NO_DAY, dtype=np.int64)
-        s_end = np.full(max(steps, 1), NO_DAY, dtype=np.int64)
-        made_day: int | None = None
-        if not commit:  # an inquiry: one compiled call that puts every row back
-            rows, stock_rows = self._scratch_rows(sku)
-            stock_day, have, d = _try_produce(
-                *self._kernel_args(), sku, quantity, rows, stock_rows,
-                self._save_free, self._save_first, self._save_avail,
+        s_ready = np.full(steps, NO_DAY, dtype=np.int64)
+        s_start = np.full(steps, NO_DAY, dtype=np.int64)
+        s_end = np.full(steps, NO_DAY, dtype=np.int64)
+        stock_day = int(first_day_with(self.avail[k], 0, quantity)) if k >= 0 else NO_DAY
+        d = int(
+            _supply_demand(
+                *self._kernel_args(), sku, float(quantity), 0, commit,
                 node_ready, node_short, s_ready, s_start, s_end,
-            )  # fmt: skip
-            made_day = None if d == NO_DAY else int(d + self.lead[sku])
-            use_stock = stock_day != NO_DAY and (made_day is None or stock_day <= made_day)
-        else:
-            stock_day = int(first_day_with(self.avail[k], 0, quantity)) if k >= 0 else NO_DAY
-            have = float(drawable(self.avail[k], 0)) if k >= 0 else 0.0
-            if stock_day != 0 and self.has_supply_route(sku):
-                rows, stock_rows = self._rows(sku)
-                saved = (self.free[rows], self.first_free[rows], self.avail[stock_rows])
-                d, _ = _produce(
-                    *self._kernel_args(), sku, quantity - have, 0,
-                    node_ready, node_short, s_ready, s_start, s_end,
-                )  # fmt: skip
-                made_day = None if d == NO_DAY else int(d + self.lead[sku])
-                use_stock = stock_day != NO_DAY and (made_day is None or stock_day <= made_day)
-                if use_stock:
-                    self.free[rows], self.first_free[rows], self.avail[stock_rows] = saved
-            else:
-                use_stock = stock_day != NO_DAY
-        if use_stock:
-            day: int | None = stock_day
-            from_stock, made = quantity, 0.0
-        else:
-            day = made_day
-            from_stock, made = have, quantity - have
+            )
+        )  # fmt: skip
         if commit:
-            if day is not None and k >= 0 and from_stock > 0:
-                kernels.draw(self.avail[k], min(day, horizon - 1), from_stock)
             self.committed += 1
             self.commitments.append((sku, quantity))
+        supply_day = None if d == NO_DAY else d
+        short = float(node_short[0]) if supply_day is not None else quantity
+        floor = int(self.floor[sku])
+        day = supply_day if supply_day is None or floor <= supply_day else floor
         return Placement(
             sku=sku,
             quantity=quantity,
             day=day,
-            from_stock=from_stock,
-            made=made,
+            from_stock=quantity - short if supply_day is not None else 0.0,
+            made=short if supply_day is not None else 0.0,
             stock_day=None if stock_day == NO_DAY else stock_day,
-            made_day=made_day,
-            step_ready=tuple(s_ready[:steps].tolist()),
-            step_start=tuple(s_start[:steps].tolist()),
-            step_end=tuple(s_end[:steps].tolist()),
+            made_day=supply_day if supply_day is not None and short > 0 else None,
+            step_ready=tuple(s_ready.tolist()),
+            step_start=tuple(s_start.tolist()),
+            step_end=tuple(s_end.tolist()),
             node_ready=tuple(int(x) for x in node_ready.tolist()),
             node_short=tuple(node_short.tolist()),
+            bought=self.is_bought(sku),
+            supply_day=supply_day,
+            floor_days=floor if day is not None and floor > (supply_day or 0) else 0,
         )
-
-    def _scratch_rows(self, sku: int) -> tuple[IntArray, IntArray]:
-        """``_rows(sku)``, with the scratch arrays grown to save them."""
-        rows, stock_rows = self._rows(sku)
-        if (
-            rows.shape[0] > self._save_free.shape[0]
-            or stock_rows.shape[0] > self._save_avail.shape[0]
-        ):
-            self._grow_scratch(rows.shape[0], stock_rows.shape[0])
-        return rows, stock_rows
 
     def earliest_day(self, sku: int, quantity: float) -> int | None:
         """The delivery day ``place`` would give, without its details (the hot path: one
-        compiled call, also for a product asked about for the first time)."""
-        if "_any_rows" not in self.__dict__:
-            self._make_inquiry_scratch()
-        day = _inquire_any(
-            *self._kernel_args(), sku, quantity, self._any_marks, self._any_stock_marks,
-            self._any_stamp, self._any_rows, self._any_stock_rows,
-            self._any_free, self._any_first, self._any_avail,
-        )  # fmt: skip
-        return None if day == NO_DAY else int(day)
+        compiled call)."""
+        day = _inquire(*self._kernel_args(), sku, float(quantity))
+        if day == NO_DAY:
+            return None
+        return max(int(day), int(self.floor[sku]))
 
-    def _make_inquiry_scratch(self) -> None:
-        # Room for every resource row and the widest BOM tree: no resizing per question.
-        n_rows, days = self.cap.shape
-        width = max(self._width, 1)
-        self._any_marks = np.zeros(n_rows, dtype=np.int64)
-        self._any_stock_marks = np.zeros(self.avail.shape[0], dtype=np.int64)
-        self._any_stamp = np.zeros(1, dtype=np.int64)
-        self._any_rows = np.empty(n_rows, dtype=np.int64)
-        self._any_stock_rows = np.empty(width, dtype=np.int64)
-        self._any_free = np.empty((n_rows, days))
-        self._any_first = np.empty(n_rows, dtype=np.int64)
-        self._any_avail = np.empty((width, days))
-
-    def commit_fast(self, sku: int, quantity: float) -> int | None:
-        """``place(sku, quantity, commit=True).day`` without the details but the step days
-        (``step_ready`` / ``step_start``, for the binding resource): for batches."""
-        rows, stock_rows = self._scratch_rows(sku)
-        day = _commit_demand(
-            *self._kernel_args(), sku, quantity, rows, stock_rows,
-            self._save_free, self._save_first, self._save_avail,
-            self.step_ready, self.step_start,
-        )  # fmt: skip
-        self.committed += 1
-        self.commitments.append((sku, quantity))
-        return None if day == NO_DAY else int(day)
-
-    def commit_many(self, skus: IntArray, quantities: FloatArray) -> tuple[IntArray, IntArray]:
-        """``commit_fast`` for each line in order, in one compiled call: the delivery days
-        (NO_DAY beyond the horizon) and per line the routing step its lot waited for
-        longest (-1: it never waited)."""
+    def commit_many(self, skus: IntArray, quantities: FloatArray) -> Commits:
+        """``place(..., commit=True)`` for each line in order, in one compiled call."""
         days = np.empty(len(skus), dtype=np.int64)
         waited = np.empty(len(skus), dtype=np.int64)
-        _commit_lines(
+        line, res, day, minutes = _commit_lines(
             *self._kernel_args(), skus.astype(np.int64), quantities.astype(np.float64),
             days, waited,
         )  # fmt: skip
         self.committed += len(skus)
         self.commitments.extend(zip(skus.tolist(), quantities.tolist(), strict=True))
-        return days, waited
-
-    def _grow_scratch(self, rows: int, stock_rows: int) -> None:
-        days = self.cap.shape[1]
-        rows = max(rows, self._save_free.shape[0])
-        stock_rows = max(stock_rows, self._save_avail.shape[0])
-        self._save_free = np.empty((rows, days))
-        self._save_first = np.empty(rows, dtype=np.int64)
-        self._save_avail = np.empty((stock_rows, days))
+        if len(skus):
+            floor = self.floor[skus.astype(np.int64)]
+            days = np.where(days == NO_DAY, NO_DAY, np.maximum(days, floor))
+        return Commits(days, waited, line, res, day, minutes)
 
     @contextmanager
     def trial(self, sku: int, extra_rows: IntArray | None = None) -> Iterator[None]:
@@ -398,11 +385,13 @@ def first_free_days(free: FloatArray) -> IntArray:
     return first
 
 
-def _stock_curves(s: Snapshot) -> tuple[IntArray, FloatArray]:
-    """``stock_row`` per product and ``avail[K, D]``: on hand - safety stock + receipts so far."""
+def _stock_curves(s: Snapshot, made: NDArray[np.bool_]) -> tuple[IntArray, FloatArray]:
+    """``stock_row`` per product and ``avail[K, D]``: on hand - safety stock + receipts so
+    far, for products with stock, receipts, safety stock, or lots whose surplus goes to
+    stock (made with a lot size above 1)."""
     horizon = s.horizon
     inside = s.receipt_day < horizon
-    has_stock = (s.on_hand > 0) | (s.safety_stock > 0)
+    has_stock = (s.on_hand > 0) | (s.safety_stock > 0) | (made & (s.lot_size > 1))
     has_stock[s.receipt_sku[inside]] = True
     skus = np.flatnonzero(has_stock)
     stock_row = np.full(len(s.products), -1, dtype=np.int64)
@@ -429,31 +418,11 @@ def warm_up() -> None:
     one = np.array([1.0])
     z = np.zeros(1, dtype=np.int64)
     avail = np.zeros((1, 2))
-    args = (
-        cap,
-        free,
-        first,
-        i1,
-        z,
-        one,
-        one,
-        z,
-        i1,
-        z,
-        np.array([-1], dtype=np.int64),
-        one,
-        z,
-        avail,
-    )
-    _produce(*args, 0, 1.0, 0, np.zeros(1), np.zeros(1), z.copy(), z.copy(), z.copy())
-    _load_orders(*args, z, one, z, np.zeros(1, dtype=np.int64))
+    args = (cap, free, first, i1, z, one, one, z, one, i1, z, one, np.array([1]), z, avail)
+    details = (np.zeros(1), np.zeros(1), z.copy(), z.copy(), z.copy())
+    _supply_demand(*args, 0, 1.0, 0, False, *details)
+    _load_orders(*args, z, one, z, np.zeros(1, dtype=np.int64), np.zeros(1, dtype=np.int64))
     kernels.first_day_with(avail[0], 0, 1.0)
-    rows = np.zeros(1, dtype=np.int64)
-    scratch = (np.empty((1, 2)), np.empty(1, dtype=np.int64), np.empty((1, 2)))
-    _commit_demand(*args, 0, 1.0, rows, rows, *scratch, z.copy(), z.copy())
     _commit_lines(*args, z.copy(), np.zeros(1), z.copy(), z.copy())
-    _try_produce(
-        *args, 0, 1.0, rows, rows, *scratch, np.zeros(1), np.zeros(1), z.copy(), z.copy(), z.copy()
-    )
-    marks = (np.zeros(1, dtype=np.int64), np.zeros(1, dtype=np.int64), np.zeros(1, dtype=np.int64))
-    _inquire_any(*args, 0, 1.0, *marks, z.copy(), z.copy(), *scratch)
+    _inquire(*args, 0, 1.0)
+    kernels.binding_step(z.copy(), z.copy(), z.copy())

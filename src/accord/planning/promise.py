@@ -35,6 +35,10 @@ class PromiseRequest:
     quantity: float
     requested_date: dt.date | None = None
     customer: str | None = None
+    # The customer's terms (SPEC §2): the last date delivery is still accepted (None: any)
+    # and the smallest delivery accepted (None: 1 unit; the quantity: ship complete).
+    latest_date: dt.date | None = None
+    min_shipment: float | None = None
 
     def __post_init__(self) -> None:
         if not self.sku:
@@ -44,6 +48,16 @@ class PromiseRequest:
             raise BadInput(f"quantity must be a number, got {q!r}")
         if not q > 0:
             raise BadInput(f"quantity must be > 0, got {q!r}")
+        m = self.min_shipment
+        if m is not None and (
+            isinstance(m, bool) or not isinstance(m, (int, float)) or not 0 < m <= q
+        ):
+            raise BadInput(f"min_shipment must be a number in (0, quantity], got {m!r}")
+        wanted, latest = self.requested_date, self.latest_date
+        if wanted is not None and latest is not None and latest < wanted:
+            raise BadInput(
+                f"latest_date {latest.isoformat()} is before the wanted date {wanted.isoformat()}"
+            )
 
 
 @dataclass(frozen=True, slots=True)
