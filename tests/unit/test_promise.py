@@ -11,7 +11,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from accord.domain.dataset import Dataset, Row
-from accord.errors import BadInput, MissingData, NotFound
+from accord.errors import BadInput, NotFound
 from accord.planning.loading import LoadState, first_free_days
 from accord.planning.options import partial_quantity, place_with_overtime
 from accord.planning.promise import PromiseRequest, promise
@@ -209,8 +209,9 @@ def test_bad_questions_are_clear_errors() -> None:
         promise(state, PromiseRequest("NOPE", 1))
     with pytest.raises(BadInput, match="quantity must be > 0"):
         PromiseRequest("WIDGET", 0)
-    with pytest.raises(MissingData, match="PART has no routing"):
-        promise(state, PromiseRequest("PART", 5))
+    # PART has no routing and no BOM but a 3-day lead time: bought, not refused.
+    bought = promise(state, PromiseRequest("PART", 5))
+    assert bought.earliest_date == d("2025-01-09") and bought.verdict == "on_time"
 
 
 def test_an_inquiry_changes_nothing_and_the_same_question_gets_the_same_answer() -> None:
@@ -250,7 +251,9 @@ def test_loads_stay_within_capacity_and_a_reservation_never_brings_a_date_forwar
     index = state.snapshot.sku_index[sku]
     first = state.place(index, quantity)
     batch = state.copy()
-    assert batch.commit_fast(index, quantity) == state.place(index, quantity, commit=True).day
+    batch_day = batch.commit_many(np.array([index]), np.array([float(quantity)])).days[0]
+    kept = state.place(index, quantity, commit=True).day
+    assert batch_day == (-1 if kept is None else kept)
     for name in ("free", "first_free", "avail"):  # the batch path keeps the same load
         assert np.array_equal(getattr(batch, name), getattr(state, name))
     assert (state.free >= -1e-6).all() and (state.free <= state.cap + 1e-6).all()
@@ -276,18 +279,12 @@ def test_committing_many_lines_at_once_equals_committing_them_one_by_one(
     one_by_one = state.copy()
     expected_days, expected_waits = [], []
     for sku, quantity in zip(skus.tolist(), quantities.tolist(), strict=True):
-        day = one_by_one.commit_fast(sku, quantity)
-        expected_days.append(-1 if day is None else day)
-        steps = int(one_by_one.r_start[sku + 1] - one_by_one.r_start[sku])
-        waits = [
-            int(one_by_one.step_start[j] - one_by_one.step_ready[j])
-            if one_by_one.step_ready[j] >= 0
-            else 0
-            for j in range(steps)
-        ]
-        expected_waits.append(int(np.argmax(waits)) if waits and max(waits) > 0 else -1)
-    days, waited = state.commit_many(skus, quantities)
-    assert days.tolist() == expected_days and waited.tolist() == expected_waits
+        placed = one_by_one.place(sku, quantity, commit=True)
+        expected_days.append(-1 if placed.day is None else placed.day)
+        expected_waits.append(placed.binding_step if placed.day is not None else -1)
+    commits = state.commit_many(skus, quantities)
+    assert commits.days.tolist() == expected_days
+    assert commits.waited.tolist() == expected_waits
     for name in ("free", "first_free", "avail"):
         assert np.array_equal(getattr(state, name), getattr(one_by_one, name))
     assert state.committed == one_by_one.committed == len(lines)
@@ -364,7 +361,7 @@ def test_resequence_names_the_orders_that_move_and_who_becomes_late() -> None:
     from accord.planning.resequence import place_ahead
 
     orders = (
-        order("WIDGET", 60, due="2025-01-20", n=1, priority=1),  # 240 paint min
+        order("WIDGET", 60, due="2025-01-06", n=1, priority=1),  # 240 paint min
         order("WIDGET", 60, due="2025-01-06", n=2, priority=5),  # 240 paint min, due Monday
     )
     state = plant(customers=CUSTOMERS, orders=orders)

@@ -517,7 +517,9 @@ def _supply(
                 d, f = ret_d, ret_f
                 if t > d:
                     d, f = t, 0.0
-                if fi[sp, _F_BEST_D] == NO_DAY or not _later(d, f, fi[sp, _F_BEST_D], ff[sp, _G_BEST_F]):
+                if fi[sp, _F_BEST_D] == NO_DAY or not _later(
+                    d, f, fi[sp, _F_BEST_D], ff[sp, _G_BEST_F]
+                ):
                     fi[sp, _F_BEST_D], ff[sp, _G_BEST_F], ff[sp, _G_BEST_X] = d, f, ff[sp, _G_X]
             fi[sp, _F_T] = t + 1
             fi[sp, _F_PHASE] = _SUPPLY_NEXT
@@ -550,7 +552,9 @@ def _supply(
                     break
                 x = min(q, have)
                 if q - x <= EPS:
-                    if fi[sp, _F_BEST_D] == NO_DAY or not _later(t, 0.0, fi[sp, _F_BEST_D], ff[sp, _G_BEST_F]):
+                    if fi[sp, _F_BEST_D] == NO_DAY or not _later(
+                        t, 0.0, fi[sp, _F_BEST_D], ff[sp, _G_BEST_F]
+                    ):
                         fi[sp, _F_BEST_D], ff[sp, _G_BEST_F], ff[sp, _G_BEST_X] = t, 0.0, x
                     apply = True
                     break
@@ -574,7 +578,9 @@ def _supply(
                     break
                 if bought and start + lead[c] < horizon:
                     d = max(t, start + lead[c])
-                    if fi[sp, _F_BEST_D] == NO_DAY or not _later(d, 0.0, fi[sp, _F_BEST_D], ff[sp, _G_BEST_F]):
+                    if fi[sp, _F_BEST_D] == NO_DAY or not _later(
+                        d, 0.0, fi[sp, _F_BEST_D], ff[sp, _G_BEST_F]
+                    ):
                         fi[sp, _F_BEST_D], ff[sp, _G_BEST_F], ff[sp, _G_BEST_X] = d, 0.0, x
                 t += 1
             if pushed:
@@ -877,8 +883,10 @@ def commit_lines(
     quantities: np.ndarray,
     days: np.ndarray,
     waited: np.ndarray,
+    keep: bool,
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
-    """``supply_demand`` kept, for many lines in their order (the pipeline check). Fills
+    """``supply_demand`` for many lines in their order (the pipeline check), kept when
+    ``keep`` (each line sees the ones before), else each placed alone and put back. Fills
     ``days[n]`` (NO_DAY: short) and ``waited[n]`` (the binding routing step, -1: none), and
     returns the minutes each line took: (line, resource, day, minutes) entries."""
     horizon = cap.shape[1]
@@ -907,6 +915,9 @@ def commit_lines(
         before = np.empty((rows.shape[0], horizon))
         for i in range(rows.shape[0]):
             before[i] = free[rows[i]]
+        if not keep:
+            all_rows, stock = _subtree_rows(r_start, r_res, t_sku, t_end, stock_row, a, a)
+            saved = _save(free, first_free, avail, all_rows, stock)
         days[n] = supply_demand(
             cap, free, first_free, r_start, r_res, r_min, r_setup, lead, lot,
             t_start, t_sku, t_mult, t_end, stock_row, avail,
@@ -932,6 +943,8 @@ def commit_lines(
                     e_day[count] = t
                     e_min[count] = taken
                     count += 1
+        if not keep:
+            _restore(free, first_free, avail, all_rows, stock, saved[0], saved[1], saved[2])
     return e_line[:count], e_res[:count], e_day[:count], e_min[:count]
 
 

@@ -304,16 +304,19 @@ class LoadState:
             return None
         return max(int(day), int(self.floor[sku]))
 
-    def commit_many(self, skus: IntArray, quantities: FloatArray) -> Commits:
-        """``place(..., commit=True)`` for each line in order, in one compiled call."""
+    def commit_many(self, skus: IntArray, quantities: FloatArray, *, keep: bool = True) -> Commits:
+        """``place(..., commit=True)`` for each line in order, in one compiled call; with
+        ``keep=False`` each line is placed alone on this state and put back (what each
+        would take by itself)."""
         days = np.empty(len(skus), dtype=np.int64)
         waited = np.empty(len(skus), dtype=np.int64)
         line, res, day, minutes = _commit_lines(
             *self._kernel_args(), skus.astype(np.int64), quantities.astype(np.float64),
-            days, waited,
+            days, waited, keep,
         )  # fmt: skip
-        self.committed += len(skus)
-        self.commitments.extend(zip(skus.tolist(), quantities.tolist(), strict=True))
+        if keep:
+            self.committed += len(skus)
+            self.commitments.extend(zip(skus.tolist(), quantities.tolist(), strict=True))
         if len(skus):
             floor = self.floor[skus.astype(np.int64)]
             days = np.where(days == NO_DAY, NO_DAY, np.maximum(days, floor))
@@ -423,6 +426,6 @@ def warm_up() -> None:
     _supply_demand(*args, 0, 1.0, 0, False, *details)
     _load_orders(*args, z, one, z, np.zeros(1, dtype=np.int64), np.zeros(1, dtype=np.int64))
     kernels.first_day_with(avail[0], 0, 1.0)
-    _commit_lines(*args, z.copy(), np.zeros(1), z.copy(), z.copy())
+    _commit_lines(*args, z.copy(), np.zeros(1), z.copy(), z.copy(), True)
     _inquire(*args, 0, 1.0)
     kernels.binding_step(z.copy(), z.copy(), z.copy())

@@ -31,21 +31,32 @@ from dataclasses import dataclass
 import numpy as np
 
 from accord.planning.loading import IntArray, LoadState, Placement
-from accord.planning.promise import Option
+from accord.planning.promise import Option, PromiseRequest
 
 
 def options(
-    state: LoadState, sku: int, quantity: float, wanted: dt.date, placement: Placement
+    state: LoadState, sku: int, request: PromiseRequest, placement: Placement
 ) -> tuple[Option, ...]:
+    """The options to deliver ``request`` by its wanted date, each within the customer's
+    terms: no delivery smaller than ``min_shipment``, none after ``latest_date``."""
     s = state.snapshot
+    quantity = request.quantity
+    wanted = request.requested_date
+    if wanted is None:
+        return ()
     due = s.day_index(wanted)
     out: list[Option] = []
     if due < 0:
         return ()
+    smallest = request.min_shipment or 1.0
+    latest = s.horizon - 1
+    if request.latest_date is not None:
+        latest = min(latest, s.day_index(request.latest_date))
     earliest = None if placement.day is None else s.date_of(placement.day)
     part = partial_quantity(state, sku, quantity, due)
-    if part > 0:
-        rest = "later than the planning horizon" if earliest is None else earliest.isoformat()
+    rest_in_terms = placement.day is not None and placement.day <= latest
+    if part >= smallest and quantity - part >= smallest - 1e-9 and rest_in_terms:
+        assert earliest is not None
         out.append(
             Option(
                 kind="partial",
@@ -54,22 +65,26 @@ def options(
                 details={
                     "quantity": part,
                     "rest": quantity - part,
-                    "rest_by": None if earliest is None else earliest.isoformat(),
+                    "rest_by": earliest.isoformat(),
                 },
                 summary=f"partial: {part:g} by {wanted.isoformat()}, the other "
-                f"{quantity - part:g} by {rest}",
+                f"{quantity - part:g} by {earliest.isoformat()}",
             )
         )
     ot = overtime(state, sku, quantity, due, placement)
     if ot is not None:
         out.append(ot.option(state, wanted))
     lots = split(state, sku, quantity, placement.day)
-    if lots is not None:
+    if lots is not None and _split_in_terms(lots, smallest, latest):
         out.append(lots.option(state))
-    sub = subcontract(state, sku, quantity, due, part)
+    sub = subcontract(state, sku, quantity, due, part if part >= smallest else 0.0)
     if sub is not None:
         out.append(sub)
     return tuple(out)
+
+
+def _split_in_terms(lots: SplitResult, smallest: float, latest: int) -> bool:
+    return all(q >= smallest - 1e-9 and d is not None and d <= latest for q, d in lots.lots)
 
 
 @dataclass(frozen=True, slots=True)

@@ -3,8 +3,8 @@ capacity left by the orders (and reservations) and by the deals before it.
 
 - Order: the customer's best-customer tier (A first, when tiers are given), then close
   date, then probability (highest first), then id (``order_by="default"``;
-  the customer tier of §5.5 is not used yet), or throughput per constraint minute, highest
-  first (``"tcu"``).
+  the tiers come from the best-customer ranking of §5.5), or throughput per constraint
+  minute, highest first (``"tcu"``).
 - Each deal's lines are placed as capable-to-promise places a reservation (free stock,
   then made through every step); ``weighted`` places ``probability x quantity``. Per deal:
   the earliest date (its last line), on time or days late against the requested date (line,
@@ -13,9 +13,14 @@ capacity left by the orders (and reservations) and by the deals before it.
 - Value at risk: the value of the late deals (weighted by probability when ``weighted``).
 - Load per resource and period (the dataset's period): firm (orders and reservations),
   pipeline (the deals) and capacity, in minutes.
+- A line that cannot be delivered within the horizon (or after its ``latest_date`` only)
+  makes its deal ``short``, never on time; short and late deals are the value at risk.
 - Monte-Carlo (``draws`` > 0, seeded): each deal is won with its probability; its load is
-  its minutes per resource (BOM included) in the period of its earliest date; the result
-  is, per resource and period, the share of draws in which firm + won load exceeds capacity.
+  the minutes its lines (whole quantities) take when each is placed alone against the firm
+  load, on each resource and day — only what has to be made (not what stock or receipts
+  serve), in the period that production runs; the result is, per resource and period, the
+  share of draws in which firm + won load exceeds capacity. (Against the load of the deals
+  placed together nothing could ever exceed capacity: each was placed into what was free.)
 """
 
 from __future__ import annotations
@@ -100,12 +105,18 @@ class PipelineResult:
         }
 
     def __str__(self) -> str:
-        late = [d for d in self.deals if d.verdict == "late"]
+        late = [d for d in self.deals if d.verdict != "on_time"]
         lines = [
-            f"{len(self.deals)} open deals, {len(late)} late; value at risk "
+            f"{len(self.deals)} open deals, {len(late)} late or short; value at risk "
             f"{self.value_at_risk:,.2f}"
         ]
         for d in late[:20]:
+            if d.verdict == "short":
+                lines.append(
+                    f"  {d.opportunity_id} ({d.customer}): short (not all of it can be "
+                    f"delivered in time or within the horizon), value {d.value:,.2f}"
+                )
+                continue
             when = d.earliest_date.isoformat() if d.earliest_date else "beyond the horizon"
             lines.append(
                 f"  {d.opportunity_id} ({d.customer}): {when}, "
@@ -190,17 +201,16 @@ def pipeline(state: LoadState, params: PipelineParams | None = None) -> Pipeline
     placed_deal: list[int] = []
     probabilities: list[float] = []
     at_risk = 0.0
-    horizon = s.horizon
-    made = np.diff(work.r_start) > 0
-    made |= np.diff(work.trees.start) > 1
-    placeable = (made | (work.stock_row >= 0)).tolist()
     sku_index = s.sku_index
     # Lines in priority order as arrays, placed by one compiled call, then read per deal.
     order = _ordered(s, work, params.order_by, params.tiers)
-    deal_lines: list[tuple[int, int, float, dt.date | None]] = []  # placed range, value, wanted
+    # Per deal: placed range, value, wanted date, latest accepted date.
+    deal_lines: list[tuple[int, int, float, dt.date | None, dt.date | None]] = []
+    placed_latest: list[dt.date | None] = []
     for n, opp_id in enumerate(order):
         opp = s.opportunities_by_id[opp_id]
         wanted: dt.date | None = None
+        latest: dt.date | None = None
         value = 0.0
         first = len(placed_sku)
         for line in s.lines_by_opportunity.get(opp_id, ()):
@@ -210,44 +220,57 @@ def pipeline(state: LoadState, params: PipelineParams | None = None) -> Pipeline
                 wanted = asked
             sku = sku_index[line.sku]
             qty = line.quantity * (opp.probability if params.weighted else 1.0)
-            if qty <= 0 or not placeable[sku]:
+            if qty <= 0:
                 continue
             placed_sku.append(sku)
             placed_qty.append(line.quantity)
             placed_load.append(qty)
             placed_deal.append(n)
+            placed_latest.append(getattr(line, "latest_date", None))
         probabilities.append(opp.probability)
-        deal_lines.append((first, len(placed_sku), value, wanted))
+        deal_lines.append((first, len(placed_sku), value, wanted, latest))
     skus = np.array(placed_sku, dtype=np.int64)
-    days, waited = work.commit_many(skus, np.array(placed_load, dtype=np.float64))
-    day_list, waited_list = days.tolist(), waited.tolist()
-    for n, (first, end, value, wanted) in enumerate(deal_lines):
+    commits = work.commit_many(skus, np.array(placed_load, dtype=np.float64))
+    day_list, waited_list = commits.days.tolist(), commits.waited.tolist()
+    for n, (first, end, value, wanted, _) in enumerate(deal_lines):
         opp = s.opportunities_by_id[order[n]]
-        last: int | None = -1
+        last = 0
+        short = False
         binding: str | None = None
         for i in range(first, end):
-            day = None if day_list[i] == NO_DAY else day_list[i]
-            if last is not None and (day is None or day > last):
+            day = day_list[i]
+            if day == NO_DAY:  # cannot be delivered within the horizon
+                short = True
+                continue
+            beyond = placed_latest[i]
+            if beyond is not None and s.date_of(day) > beyond:
+                short = True
+            if day >= last:
                 last = day
                 step = waited_list[i]
                 binding = None if step < 0 else _step_resource(s, placed_sku[i], step)
-        earliest = None if last is None else s.date_of(max(last, 0))
-        days_late: int | None
-        if earliest is not None and (wanted is None or earliest <= wanted):
+        earliest = None if short else s.date_of(last)
+        days_late: int | None = None
+        if short:
+            verdict = "short"
+            at_risk += value * (opp.probability if params.weighted else 1.0)
+        elif wanted is None or s.date_of(last) <= wanted:
             verdict, days_late = "on_time", 0
         else:
-            verdict = "late"
-            days_late = None if earliest is None or wanted is None else (earliest - wanted).days
+            verdict, days_late = "late", (s.date_of(last) - wanted).days
             at_risk += value * (opp.probability if params.weighted else 1.0)
         deals.append(
             DealRow(opp.opportunity_id, opp.customer, earliest, wanted, verdict, days_late,
                     binding, value)
         )  # fmt: skip
-    placed_day = np.where(days == NO_DAY, horizon - 1, np.minimum(days, horizon - 1))
-    entries = _requirements(
-        work, np.array(placed_deal, dtype=np.int64), skus,
-        np.array(placed_qty, dtype=np.float64), placed_day.astype(np.int64),
-    ) if params.draws > 0 else None  # fmt: skip
+    entries = None
+    if params.draws > 0:  # each line alone against the firm load: what a win would take
+        alone = state.copy().commit_many(skus, np.array(placed_qty, dtype=np.float64), keep=False)
+        deal_of_line = np.array(placed_deal, dtype=np.int64)
+        entries = (
+            deal_of_line[alone.entry_line], alone.entry_resource, alone.entry_day,
+            alone.entry_minutes,
+        )  # fmt: skip
     load = _load_table(work, firm_free, entries, probabilities, params)
     return PipelineResult(tuple(deals), at_risk, load, params.weighted, params.draws)
 
@@ -258,34 +281,6 @@ def _step_resource(s: Snapshot, sku: int, step: int) -> str:
 
 
 Entries = tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]  # deal, resource, day, minutes
-
-
-def _requirements(
-    state: LoadState, deal: np.ndarray, sku: np.ndarray, quantity: np.ndarray, day: np.ndarray
-) -> Entries:
-    """Minutes per routing step (BOM included, setups once) of every placed line."""
-    t = state.trees
-    nodes_per_line = t.start[sku + 1] - t.start[sku]
-    line_of_node = np.repeat(np.arange(len(sku)), nodes_per_line)
-    node = _ranges(t.start[sku], nodes_per_line)
-    node_sku = t.sku[node]
-    steps_per_node = state.r_start[node_sku + 1] - state.r_start[node_sku]
-    node_of_step = np.repeat(np.arange(len(node)), steps_per_node)
-    step = _ranges(state.r_start[node_sku], steps_per_node)
-    line = line_of_node[node_of_step]
-    minutes = (
-        quantity[line] * t.cum_mult[node[node_of_step]] * state.r_min[step] + state.r_setup[step]
-    )
-    return deal[line], state.r_res[step], day[line], minutes
-
-
-def _ranges(first: np.ndarray, counts: np.ndarray) -> np.ndarray:
-    """``first[i], first[i] + 1, ..., first[i] + counts[i] - 1`` for every i, concatenated."""
-    total = int(counts.sum())
-    if total == 0:
-        return np.zeros(0, dtype=np.int64)
-    offsets = np.repeat(first - np.cumsum(counts) + counts, counts)
-    return offsets + np.arange(total)
 
 
 def _load_table(

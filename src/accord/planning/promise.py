@@ -1,14 +1,14 @@
 """Capable-to-promise (SPEC §5.2): the earliest date for a quantity, why, and the price of yes.
 
-Model. After every open order (priority, then due date) and every active reservation has
-been placed (``planning/loading.py``), the question's quantity takes the stock still free
-(net of safety stock, with scheduled receipts), and the rest is made: components first
-(taken from their free stock, bought after their lead time, or made), then every routing
-step of the product, day by day into the free minutes of its resource (``kernels.py``),
-then the product's lead time in calendar days. The earliest date is the sooner of "all
-from stock" and "free stock now plus the rest made". The verdict compares it with the
-requested date; reasons name what binds (the resource waited for longest, a late
-component, the lead time); ``planning/options.py`` prices saying yes to the date.
+Model (exactly: docs/models/promise-rule.md). After every open order and every active
+reservation has been placed (``planning/loading.py``), the question's quantity combines
+every source: free stock now (net of safety stock), every scheduled receipt whatever its
+date, and production (or purchase) of the rest — components the same way — and the
+earliest date is the first on which all of it is together (``kernels._supply``). The
+verdict compares it with the requested date and the customer's latest date (``short``
+when the whole cannot come by then, with what can); reasons name what binds (the resource
+waited for longest, a late component, the lead time); ``planning/options.py`` prices
+saying yes to the date within the customer's terms.
 """
 
 from __future__ import annotations
@@ -21,9 +21,9 @@ from typing import Any
 import numpy as np
 
 from accord.domain.snapshot import Snapshot
-from accord.errors import BadInput, MissingData, NotFound
+from accord.errors import BadInput, NotFound
 from accord.planning import wording
-from accord.planning.loading import LoadState
+from accord.planning.loading import LoadState, Placement
 from accord.planning.reasons import Reason, reasons
 
 
@@ -109,7 +109,7 @@ class Promise:
     quantity: float
     requested_date: dt.date | None
     earliest_date: dt.date | None  # None: not within the planning horizon
-    verdict: str  # on_time / late
+    verdict: str  # on_time / late / short
     days_late: int | None
     reasons: tuple[Reason, ...]
     options: tuple[Option, ...]
@@ -118,6 +118,13 @@ class Promise:
     made: float
     customer: str | None = None
     horizon_end: dt.date | None = field(default=None)
+    latest_date: dt.date | None = None
+    min_shipment: float | None = None
+    # When short: the largest quantity the customer accepts by the latest date (else by
+    # the horizon's end) and the date it can be delivered (None: nothing can).
+    short_quantity: float = 0.0
+    short_date: dt.date | None = None
+    binding_resource: str | None = None  # the resource whose step binds (None: not made)
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -128,6 +135,16 @@ class Promise:
             "earliest_date": _iso(self.earliest_date),
             "verdict": self.verdict,
             "days_late": self.days_late,
+            "latest_date": _iso(self.latest_date),
+            "min_shipment": self.min_shipment,
+            "short": None
+            if self.verdict != "short"
+            else {
+                "quantity": self.short_quantity,
+                "date": _iso(self.short_date),
+                "rest": self.quantity - self.short_quantity,
+            },
+            "binding_resource": self.binding_resource,
             "from_stock": self.from_stock,
             "made": self.made,
             "reasons": [r.to_json() for r in self.reasons],
@@ -138,7 +155,9 @@ class Promise:
     def __str__(self) -> str:
         when = self.earliest_date.isoformat() if self.earliest_date else "not within the horizon"
         head = f"{self.quantity:g} x {self.sku}: earliest {when}"
-        if self.requested_date is not None:
+        if self.verdict == "short":
+            head += " (short: see below)"
+        elif self.requested_date is not None:
             late = (
                 f"late by {wording.days(self.days_late)}" if self.verdict == "late" else "on time"
             )
@@ -170,25 +189,43 @@ def product_index(snapshot: Snapshot, sku: str) -> int:
     return index
 
 
-def check_promisable(state: LoadState, sku: int, quantity: float) -> None:
-    """MissingData when the product can neither be made nor covered by its stock."""
-    if state.has_supply_route(sku):
-        return
-    have = state.drawable_now(sku)
-    k = int(state.stock_row[sku])
-    later = float(state.avail[k, -1]) if k >= 0 else 0.0  # what the last day can draw
-    if later < quantity:
-        name = state.snapshot.products[sku].sku
-        raise MissingData(
-            f"{name} has no routing (and no BOM), so it cannot be made, and its free stock "
-            f"({max(have, 0.0):g} now, {max(later, 0.0):g} at most later) does not cover "
-            f"{quantity:g}: add its routing to the dataset",
-        )
-
-
 def earliest_day(state: LoadState, sku: int, quantity: float) -> int | None:
     """The hot path: the earliest delivery day (from as-of) of an inquiry, nothing changed."""
     return state.place(sku, quantity).day
+
+
+def _verdict(
+    earliest: dt.date | None, wanted: dt.date | None, latest: dt.date | None
+) -> tuple[str, int | None]:
+    """on_time / late (with days late) / short: not deliverable by the customer's latest
+    date, or not at all within the horizon (SPEC §5.2 step 2)."""
+    days_late = None
+    if earliest is not None:
+        days_late = 0 if wanted is None or earliest <= wanted else (earliest - wanted).days
+    if earliest is None or (latest is not None and earliest > latest):
+        return "short", days_late
+    return ("on_time" if days_late == 0 else "late"), days_late
+
+
+def short_answer(
+    state: LoadState, sku: int, request: PromiseRequest
+) -> tuple[float, dt.date | None]:
+    """What can be delivered when the whole cannot: the largest whole quantity by the
+    customer's latest date (else by the end of the horizon) that the customer accepts
+    (at least ``min_shipment``), and the date it can be delivered (None: nothing)."""
+    from accord.planning.options import partial_quantity  # options builds on this module
+
+    s = state.snapshot
+    limit = s.horizon - 1
+    if request.latest_date is not None:
+        limit = min(limit, s.day_index(request.latest_date))
+    if limit < 0:
+        return 0.0, None
+    part = partial_quantity(state, sku, request.quantity, limit)
+    if part <= 0 or (request.min_shipment is not None and part < request.min_shipment):
+        return 0.0, None
+    day = state.earliest_day(sku, part)
+    return part, None if day is None else s.date_of(day)
 
 
 def promise(
@@ -200,28 +237,29 @@ def promise(
     with_resequence: bool = False,
 ) -> Promise:
     """Answer ``request`` on ``state`` (unchanged on return). ``with_resequence`` adds the
-    re-sequencing option (it places the order book again: slower)."""
+    re-sequencing option (it places the order book again: slower). A question that cannot
+    be met at all is answered too: verdict ``short``, with what can be delivered when."""
     from accord.planning import options as price_of_yes  # options builds on this module
     from accord.planning.resequence import resequence
 
     snapshot = state.snapshot
     sku = product_index(snapshot, request.sku)
-    check_promisable(state, sku, request.quantity)
     placement = state.place(sku, request.quantity)
     earliest = None if placement.day is None else snapshot.date_of(placement.day)
     wanted = request.requested_date
-    if earliest is None:
-        verdict, days_late = "late", None
-    elif wanted is None or earliest <= wanted:
-        verdict, days_late = "on_time", 0
-    else:
-        verdict, days_late = "late", (earliest - wanted).days
+    verdict, days_late = _verdict(earliest, wanted, request.latest_date)
+    short_quantity, short_date = 0.0, None
+    if verdict == "short":
+        short_quantity, short_date = short_answer(state, sku, request)
     opts: tuple[Option, ...] = ()
-    if with_options and verdict == "late" and wanted is not None:
-        opts = price_of_yes.options(state, sku, request.quantity, wanted, placement)
+    if with_options and verdict != "on_time" and wanted is not None:
+        opts = price_of_yes.options(state, sku, request, placement)
         if with_resequence and snapshot.day_index(wanted) >= 0:
             moved = resequence(state, sku, request.quantity, snapshot.day_index(wanted))
             opts = opts if moved is None else (*opts, moved)
+    why = reasons(state, placement)
+    if verdict == "short":
+        why = (*why, _short_reason(snapshot, request, short_quantity, short_date))
     return Promise(
         sku=request.sku,
         quantity=request.quantity,
@@ -229,14 +267,44 @@ def promise(
         earliest_date=earliest,
         verdict=verdict,
         days_late=days_late,
-        reasons=reasons(state, placement),
+        reasons=why,
         options=opts,
         throughput=throughput(state, sku, request.quantity, company_average),
         from_stock=placement.from_stock,
         made=placement.made,
         customer=request.customer,
         horizon_end=snapshot.date_of(snapshot.horizon - 1),
+        latest_date=request.latest_date,
+        min_shipment=request.min_shipment,
+        short_quantity=short_quantity,
+        short_date=short_date,
+        binding_resource=_binding_resource(snapshot, placement),
     )
+
+
+def _binding_resource(snapshot: Snapshot, placement: Placement) -> str | None:
+    step = placement.binding_step
+    if step < 0 or placement.day is None:
+        return None
+    return snapshot.routings[snapshot.products[placement.sku].sku][step].resource
+
+
+def _short_reason(
+    snapshot: Snapshot, request: PromiseRequest, part: float, when: dt.date | None
+) -> Reason:
+    by = (
+        f"by {request.latest_date.isoformat()}, the last date the customer accepts"
+        if request.latest_date is not None
+        else f"within the planning horizon (to {snapshot.date_of(snapshot.horizon - 1)})"
+    )
+    if part <= 0 or when is None:
+        text = f"none of the {request.quantity:g} can be delivered {by}"
+    else:
+        text = (
+            f"only {part:g} of the {request.quantity:g} can be delivered {by}: "
+            f"{part:g} on {when.isoformat()}, the other {request.quantity - part:g} not"
+        )
+    return Reason("short", text, sku=request.sku)
 
 
 def constraint_minutes_per_unit(state: LoadState, resource: int) -> np.ndarray:
@@ -292,12 +360,12 @@ def throughput(
         return Throughput(per_unit, per_unit * quantity, None, 0.0, None, None)
     r, per_unit_minutes = found
     minutes = float(per_unit_minutes[sku]) * quantity
-    if minutes > 0:
-        t = state.trees
-        nodes = t.sku[t.start[sku] : t.start[sku + 1]]
-        for c in nodes.tolist():
-            j = slice(state.r_start[c], state.r_start[c + 1])
-            minutes += float(state.r_setup[j][state.r_res[j] == r].sum())
+    # A lot's setups on the constraint count, also when it has no run minutes there.
+    t = state.trees
+    nodes = t.sku[t.start[sku] : t.start[sku + 1]]
+    for c in nodes.tolist():
+        j = slice(state.r_start[c], state.r_start[c + 1])
+        minutes += float(state.r_setup[j][state.r_res[j] == r].sum())
     avg = average if average is not None else company_average(state)
     return Throughput(
         per_unit=per_unit,

@@ -47,13 +47,24 @@ def reasons(state: LoadState, p: Placement) -> tuple[Reason, ...]:
                 sku=product.sku,
             )
         )
+        out += _floor_reasons(state, p)
         return tuple(out)
-    if p.from_stock > 0:
+    verb = "to buy" if p.bought else "to make"
+    if p.from_stock > 0 and p.day is not None:
+        out.append(
+            Reason("stock", f"{p.from_stock:g} from free stock, {p.made:g} {verb}", sku=product.sku)
+        )
+    if p.bought and p.day is not None:
         out.append(
             Reason(
-                "stock", f"{p.from_stock:g} from free stock, {p.made:g} to make", sku=product.sku
+                "lead_time",
+                f"{p.made:g} bought: they arrive {wording.days(product.lead_time_days)} after "
+                f"they are ordered, on {fmt(p.supply_day if p.supply_day is not None else p.day)}",
+                sku=product.sku,
             )
         )
+        out += _floor_reasons(state, p)
+        return tuple(out)
     out += _material_reasons(state, p)
     steps = s.routings.get(product.sku, ())
     waits = [
@@ -101,6 +112,7 @@ def reasons(state: LoadState, p: Placement) -> tuple[Reason, ...]:
                 )
             )
     lead = product.lead_time_days
+    out += _floor_reasons(state, p)
     if lead > 0 and p.day is not None:
         out.append(
             Reason(
@@ -111,6 +123,21 @@ def reasons(state: LoadState, p: Placement) -> tuple[Reason, ...]:
             )
         )
     return tuple(out)
+
+
+def _floor_reasons(state: LoadState, p: Placement) -> list[Reason]:
+    """The learned lead time (SPEC §5.9) when it set the date rather than the load."""
+    if not p.floor_days or p.day is None:
+        return []
+    fmt = _day_text(state.snapshot)
+    return [
+        Reason(
+            "lead_time",
+            f"deliveries of this product took up to {wording.days(p.floor_days)} lately, so "
+            f"the date promised is {fmt(p.day)} (the plant could be ready sooner)",
+            sku=state.snapshot.products[p.sku].sku,
+        )
+    ]
 
 
 def _material_reasons(state: LoadState, p: Placement) -> list[Reason]:
