@@ -41,7 +41,11 @@ def test_bad_questions_are_4xx_with_the_error_shape(client):
     assert client.post("/api/v1/promise", json={**BIG, "quantity": 0}).status_code == 422
     assert client.post("/api/v1/promise", json={**BIG, "quantity": -3}).status_code == 422
     bought = client.post("/api/v1/promise", json={"sku": "VALVE-10", "quantity": 5000})
-    assert bought.status_code == 422 and bought.json()["error"]["code"] == "missing_data"
+    # VALVE-10 is bought (no routing, no BOM, a 7-day lead time): answered, not refused.
+    assert bought.status_code == 200, bought.text
+    answer = bought.json()
+    assert answer["verdict"] == "on_time" and answer["from_stock"] + answer["made"] == 5000
+    assert any(r["kind"] == "lead_time" for r in answer["reasons"])
 
 
 def test_reservations_commit_confirm_release(client, sales):

@@ -390,3 +390,79 @@ def test_the_lead_time_reason_counts_its_days(days: int, words: str) -> None:
     assert answer.earliest_date == d("2025-01-06") + dt.timedelta(days=days)
     lead = next(r for r in answer.reasons if r.kind == "lead_time")
     assert words in lead.message
+
+
+def closed_tue_to_fri() -> tuple[Row, ...]:
+    """Paint works Monday 6 Jan, then not before Monday 13 Jan."""
+    return tuple(
+        {"resource": "PAINT", "date": d(f"2025-01-{day:02d}"), "minutes": 0.0}
+        for day in (7, 8, 9, 10)
+    )
+
+
+def test_stock_now_a_later_receipt_and_production_combine() -> None:
+    state = plant(
+        calendar_exceptions=closed_tue_to_fri(),
+        inventory=({"sku": "WIDGET", "on_hand": 20.0},),
+        supply=(
+            {"supply_id": "PO-1", "sku": "WIDGET", "quantity": 100.0, "date": d("2025-01-08")},
+        ),
+    )
+    # 150 wanted. Stock now (20) + 130 made: 520 paint minutes, Monday's 480 and 40 on
+    # Monday 13th. Stock on Wednesday (20 + 100) + 30 made on Monday: all there Wednesday.
+    answer = promise(state, PromiseRequest("WIDGET", 150))
+    assert answer.earliest_date == d("2025-01-08")
+    assert (answer.from_stock, answer.made) == (120, 30)
+
+
+def test_a_lot_is_made_whole_and_its_surplus_serves_the_next_question() -> None:
+    state = plant(widget={"lot_size": 50.0})
+    widget = state.snapshot.sku_index["WIDGET"]
+    assert state.place(widget, 60, commit=True).day == 0  # two lots: 100 made, 400 minutes
+    assert state.free[state.snapshot.resource_index["PAINT"], 0] == 80
+    after = promise(state, PromiseRequest("WIDGET", 30))  # from the 40 left over
+    assert (after.earliest_date, after.from_stock, after.made) == (d("2025-01-06"), 30, 0)
+
+
+def test_an_order_due_later_does_not_take_this_weeks_capacity() -> None:
+    # Priority 1 and due Friday 31 Jan: made as late as it can start (that Friday).
+    state = plant(customers=CUSTOMERS, orders=(order("WIDGET", 120, due="2025-01-31", priority=1),))
+    assert state.snapshot.date_of(int(state.order_day[0])) == d("2025-01-31")
+    paint = state.snapshot.resource_index["PAINT"]
+    assert state.free[paint, 0] == 480 and state.free[paint, 25] == 0
+    assert promise(state, PromiseRequest("WIDGET", 120)).earliest_date == d("2025-01-06")
+
+
+def test_an_order_that_cannot_meet_its_date_is_placed_as_early_as_it_can() -> None:
+    # 240 widgets due Monday need 960 minutes: Monday and Tuesday, a day late.
+    state = plant(customers=CUSTOMERS, orders=(order("WIDGET", 240, due="2025-01-06"),))
+    assert int(state.order_day[0]) == 1 and int(state.order_step[0]) == 0
+
+
+def test_short_when_the_whole_cannot_come_by_the_customers_latest_date() -> None:
+    state = plant(calendar_exceptions=closed_tue_to_fri())
+    asked = PromiseRequest("WIDGET", 200, d("2025-01-06"), latest_date=d("2025-01-08"))
+    answer = promise(state, asked)
+    # Monday makes 120 (480 minutes); the other 80 wait for Monday 13th, after the 8th.
+    assert (answer.verdict, answer.earliest_date) == ("short", d("2025-01-13"))
+    assert (answer.short_quantity, answer.short_date) == (120, d("2025-01-06"))
+    assert any(r.kind == "short" for r in answer.reasons)
+    assert all(o.delivers_by <= d("2025-01-08") for o in answer.options)
+    complete = promise(state, PromiseRequest("WIDGET", 200, d("2025-01-06"), min_shipment=200))
+    assert complete.verdict == "late"  # no latest date: late, never split below 200
+    assert all(o.kind not in ("partial", "split") for o in complete.options)
+
+
+def test_a_product_that_cannot_be_made_is_answered_short() -> None:
+    state = plant(inventory=({"sku": "BRACKET", "on_hand": 5.0},), routings=())
+    answer = promise(state, PromiseRequest("BRACKET", 8))
+    assert (answer.verdict, answer.earliest_date) == ("short", None)
+    assert (answer.short_quantity, answer.short_date) == (5, d("2025-01-06"))
+
+
+def test_the_learned_lead_time_is_a_floor_with_its_reason() -> None:
+    state = plant()
+    state.floor[state.snapshot.sku_index["WIDGET"]] = 10
+    answer = promise(state, PromiseRequest("WIDGET", 10))
+    assert answer.earliest_date == d("2025-01-16")
+    assert any("took up to 10 days" in r.message for r in answer.reasons)

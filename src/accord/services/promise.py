@@ -10,6 +10,7 @@ The reservations holding capacity are cached per process as the company is (see
 from __future__ import annotations
 
 import datetime as dt
+import math
 import threading
 import time
 from collections.abc import Callable, Iterator, Sequence
@@ -20,6 +21,7 @@ from typing import Any, TypeVar
 from accord.domain.snapshot import Snapshot
 from accord.planning.loading import LoadState, bom_trees, warm_up
 from accord.planning.promise import Promise, PromiseRequest, company_average, promise
+from accord.planning.reliability import Delivery, reliability_report
 from accord.services.company import RECHECK_SECONDS, CompanyStore
 from accord.storage import deal_repository
 from accord.storage.database import Database, Recheck
@@ -61,6 +63,7 @@ class Desk:
         if entry is None or entry.snapshot is not snapshot:
             self.warm()
             base = LoadState.after_orders(snapshot, bom_trees(snapshot))
+            apply_lead_time_floor(base)
             entry = _Entry(snapshot, base, base.copy(), (), company_average(base))
             self._entries[id(snapshot)] = entry
             while len(self._entries) > self._max:
@@ -119,6 +122,30 @@ class Desk:
                 apply_reservation(entry.state, row)
             entry.loaded = ids
             yield entry.state, entry.average
+
+
+def apply_lead_time_floor(state: LoadState) -> None:
+    """With the setting ``learned_lead_time_floor``, every promise is at least the learned
+    lead time of its product (SPEC §5.9: the 85th percentile of the lead times deliveries
+    actually took) after the as-of date; the load does not move."""
+    snapshot = state.snapshot
+    if not getattr(snapshot.settings, "learned_lead_time_floor", False):
+        return
+    dataset = snapshot.dataset
+    if not dataset.has("deliveries"):
+        return
+    report = reliability_report(
+        snapshot.orders,
+        [Delivery.from_row(r) for r in dataset.rows("deliveries")],
+        (),
+        {},
+        (),
+        snapshot.as_of,
+    )
+    for sku, days in report.learned_lead_times.items():
+        index = snapshot.sku_index.get(sku)
+        if index is not None:
+            state.floor[index] = math.ceil(days - 1e-9)
 
 
 def apply_reservation(state: LoadState, row: dict[str, Any]) -> None:
