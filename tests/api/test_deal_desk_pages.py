@@ -18,7 +18,7 @@ def ana(client):
 
 def test_asking_about_a_product_shows_the_answer_and_reasons(client):
     page = client.get(
-        "/deal-desk", params={"sku": "PUMP-200", "quantity": 40, "by": "2026-11-06"}, headers=HTML
+        "/deal-desk", params={"sku": "PUMP-200", "quantity": 200, "by": "2026-11-06"}, headers=HTML
     )
     assert page.status_code == 200
     assert 'data-testid="answer"' in page.text

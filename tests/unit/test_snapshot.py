@@ -262,11 +262,11 @@ def test_a_company_with_products_only_builds_empty_tables() -> None:
 def test_any_valid_dataset_builds_a_consistent_snapshot(dataset: Dataset) -> None:
     snap = build_snapshot(dataset, horizon_days=30)
 
-    keys = [(o.priority, o.due_date, o.order_id, o.line) for o in snap.open_orders]
+    keys = [(o.priority, o.commit_date, o.order_id, o.line) for o in snap.open_orders]
     assert keys == sorted(keys)
     assert all(o.is_open for o in snap.open_orders)
     assert len(snap.open_orders) == sum(o.status == "open" for o in snap.orders)
-    assert snap.order_due_day.tolist() == [snap.day_index(o.due_date) for o in snap.open_orders]
+    assert snap.order_due_day.tolist() == [snap.day_index(o.commit_date) for o in snap.open_orders]
     assert [snap.products[i].sku for i in snap.order_sku] == [o.sku for o in snap.open_orders]
     assert all(not a.flags.writeable for a in _arrays(snap).values())
     _assert_same(snap, build_snapshot(dataset, horizon_days=30))
