@@ -61,19 +61,28 @@ def datasets(draw: st.DrawFn) -> Dataset:
     ]
     orders: list[Row] = []
     for index in range(draw(st.integers(0, 6))):
+        quantity, due = draw(amounts), draw(dates)
+        # The customer's terms: a latest date not before the due date, a smallest delivery
+        # more than nothing and at most the line.
+        smallest = st.floats(min_value=0, max_value=quantity, exclude_min=True)
         orders.append(
             {
                 "order_id": f"SO-{index}",
                 "line": draw(st.integers(1, 3)),
                 "customer": draw(st.sampled_from([c["customer"] for c in customers])),
                 "sku": draw(st.sampled_from(skus)),
-                "quantity": draw(amounts),
-                "due_date": draw(dates),
+                "quantity": quantity,
+                "due_date": due,
                 "promised_date": draw(st.none() | dates),
                 "priority": draw(st.integers(1, 5)),
                 "status": draw(st.sampled_from(["open", "shipped", "cancelled"])),
                 "owner": draw(st.none() | text),
                 "opportunity_id": None,
+                "latest_date": draw(
+                    st.none()
+                    | st.integers(0, 90).map(lambda n, due=due: due + dt.timedelta(days=n))
+                ),
+                "min_shipment": draw(st.none() | smallest) if quantity > 0 else None,
                 "attributes": draw(_attributes()),
             }
         )

@@ -168,3 +168,50 @@ def test_problems_stop_at_the_limit_and_say_how_many_more():
     problems = problems_of(raw("products", f"sku,unit_price,material_cost\n{rows}"))
     assert len(problems) == MAX_PROBLEMS + 1
     assert problems[-1] == "... and 50 more problems"
+
+
+def test_the_customer_s_terms_are_checked_against_the_line():
+    orders = raw(
+        "orders",
+        "order_id,line,customer,sku,quantity,due_date,latest_date,min_shipment\n"
+        "SO-1,1,A,PUMP-200,5,2026-12-01,2026-12-10,5\n"
+        "SO-2,1,A,PUMP-200,5,2026-12-01,2026-11-30,6\n"
+        "SO-3,1,A,PUMP-200,5,2026-12-01,soon,0",
+    )
+    deals = raw(
+        "opportunities",
+        "opportunity_id,customer,stage,probability,requested_date\nOPP-1,A,Proposal,0.5,2026-12-05",
+    )
+    lines = raw(
+        "opportunity_lines",
+        "opportunity_id,line,sku,quantity,latest_date,min_shipment\n"
+        "OPP-1,1,PUMP-200,10,2026-12-04,\n"
+        "OPP-1,2,PUMP-200,10,2026-12-05,10",
+    )
+    assert problems_of(PRODUCTS, orders, deals, lines) == [
+        "orders.csv:4:latest_date: not a date (YYYY-MM-DD): 'soon'",
+        "orders.csv:4:min_shipment: must be greater than 0: '0'",
+        "orders.csv:3:min_shipment: must not be more than the quantity 5: '6'",
+        "orders.csv:3:latest_date: is before the wanted date 2026-12-01: '2026-11-30'",
+        # The line has no requested date of its own: the deal's (5 Dec) is the wanted date.
+        "opportunity_lines.csv:2:latest_date: is before the wanted date 2026-12-05: '2026-12-04'",
+    ]
+
+
+def test_buffer_days_and_the_lead_time_floor_settings_are_checked():
+    settings = raw(
+        "settings", "key,value\nbuffer_days,2.5\nlearned_lead_time_floor,maybe\ncompany,Acme"
+    )
+    problems = problems_of(PRODUCTS, settings)
+    assert len(problems) == 2
+    assert problems[0].startswith("settings.csv:2:value: setting buffer_days:")
+    assert "'2.5'" in problems[0]
+    assert problems[1] == (
+        "settings.csv:3:value: setting learned_lead_time_floor: not true/false: 'maybe'"
+    )
+    fine = raw("settings", "key,value\nbuffer_days,3\nlearned_lead_time_floor,yes")
+    dataset = build_dataset([PRODUCTS, fine])
+    from accord.domain.company import settings_from
+
+    parsed = settings_from(dataset)
+    assert (parsed.buffer_days, parsed.learned_lead_time_floor) == (3, True)

@@ -8,11 +8,19 @@ to say which one broke, as a ``RowError`` (``table row N: message``).
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from types import MappingProxyType
 from typing import TypeVar
 
-from accord.domain.dataset import WEEKDAYS, WEIGHT_PREFIX, Dataset, Row
+from accord.domain.dataset import (
+    BOOLEAN_FALSE,
+    BOOLEAN_TRUE,
+    WEEKDAYS,
+    WEIGHT_PREFIX,
+    Dataset,
+    Row,
+)
 from accord.domain.model import (
     EMPTY_ATTRIBUTES,
     BomLine,
@@ -86,9 +94,37 @@ def settings_from(dataset: Dataset) -> CompanySettings:
             operating_expense_per_week=float(expense) if expense else 0.0,
             as_of=dataset.as_of(),
             weights=MappingProxyType(weights),
+            buffer_days=_whole_setting("buffer_days", raw.get("buffer_days"), 0),
+            learned_lead_time_floor=_boolean_setting(
+                "learned_lead_time_floor", raw.get("learned_lead_time_floor"), False
+            ),
         )
     except ValueError as exc:
         raise ValueError(f"settings: {exc}") from exc
+
+
+def _whole_setting(key: str, text: str | None, default: int) -> int:
+    """A whole-number setting; spreadsheets write ``3`` as ``3.0``."""
+    if text is None or not text.strip():
+        return default
+    try:
+        value = float(text)
+    except ValueError:
+        value = math.nan
+    if not value.is_integer():
+        raise ValueError(f"{key} must be a whole number, got {text!r}")
+    return int(value)
+
+
+def _boolean_setting(key: str, text: str | None, default: bool) -> bool:
+    if text is None or not text.strip():
+        return default
+    low = text.strip().lower()
+    if low in BOOLEAN_TRUE:
+        return True
+    if low in BOOLEAN_FALSE:
+        return False
+    raise ValueError(f"{key} must be true or false, got {text!r}")
 
 
 def product_from_row(row: Row) -> Product:
@@ -191,6 +227,8 @@ def order_from_row(row: Row) -> Order:
         status="open" if status is None else status.strip().lower(),
         owner=g("owner"),
         opportunity_id=g("opportunity_id"),
+        latest_date=g("latest_date"),
+        min_shipment=_optional_float(g("min_shipment")),
         attributes=_attributes(row),
     )
 
@@ -228,6 +266,8 @@ def opportunity_line_maker(
             quantity=float(row["quantity"]),
             unit_price=products[sku].unit_price if price is None else float(price),
             requested_date=requested,
+            latest_date=g("latest_date"),
+            min_shipment=_optional_float(g("min_shipment")),
             attributes=_attributes(row),
         )
 

@@ -33,6 +33,9 @@ WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 CLOSED_WON = ("won", "closed won")
 CLOSED_LOST = ("lost", "closed lost")
 CHECKLIST_MAX = 5.0
+# How a boolean cell (or setting) is written, compared lower-case.
+BOOLEAN_TRUE = frozenset({"true", "yes", "y", "1"})
+BOOLEAN_FALSE = frozenset({"false", "no", "n", "0"})
 
 
 @dataclass(frozen=True)
@@ -77,6 +80,11 @@ def _qty(name: str, required: bool = False, default: Any = None) -> Column:
 
 
 _SKU = Column("sku", required=True, references=("products", "sku"))
+# The customer's delivery terms on an order or opportunity line: the last date delivery is
+# still accepted (empty: any date) and the smallest delivery accepted (empty: 1 unit; the
+# line's quantity: ship complete). ``min_shipment`` is at most the quantity (checked
+# across the row by io/validate.py).
+_TERMS = (Column("latest_date", "date"), Column("min_shipment", "number", positive=True))
 
 TABLES: dict[str, Table] = {
     t.name: t
@@ -189,6 +197,7 @@ TABLES: dict[str, Table] = {
                 Column("status", default="open", choices=ORDER_STATUSES),
                 Column("owner"),
                 Column("opportunity_id", references=("opportunities", "opportunity_id")),
+                *_TERMS,
             ),
             key=("order_id", "line"),
         ),
@@ -219,6 +228,7 @@ TABLES: dict[str, Table] = {
                 _qty("quantity", required=True),
                 _qty("unit_price"),
                 Column("requested_date", "date"),
+                *_TERMS,
             ),
             key=("opportunity_id", "line"),
         ),
@@ -313,6 +323,8 @@ SETTINGS_KINDS: dict[str, Kind] = {
     "period": "text",
     "operating_expense_per_week": "number",
     "company": "text",
+    "buffer_days": "integer",
+    "learned_lead_time_floor": "boolean",
 }
 WEIGHT_PREFIX = "weight_"
 

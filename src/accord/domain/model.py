@@ -199,7 +199,12 @@ class SupplyReceipt:
 
 @dataclass(frozen=True, slots=True)
 class CompanySettings:
-    """The ``settings`` table, parsed. ``weights`` are the ``weight_<criterion>`` rows."""
+    """The ``settings`` table, parsed. ``weights`` are the ``weight_<criterion>`` rows.
+
+    ``buffer_days``: open orders are placed to finish that many days before their date
+    (SPEC §5.2). ``learned_lead_time_floor``: a promise is never sooner than the lead time
+    deliveries of the product actually took (SPEC §5.9).
+    """
 
     company: str | None = None
     currency: str | None = None
@@ -207,8 +212,15 @@ class CompanySettings:
     operating_expense_per_week: float = 0.0
     as_of: dt.date | None = None
     weights: Mapping[str, float] = field(default_factory=no_scores, hash=False)
+    buffer_days: int = 0
+    learned_lead_time_floor: bool = False
 
     def __post_init__(self) -> None:
         if self.period not in PERIODS:
             raise ValueError(f"settings period must be one of {PERIODS}, got {self.period!r}")
         _non_negative("settings", "operating_expense_per_week", self.operating_expense_per_week)
+        if isinstance(self.buffer_days, bool) or not isinstance(self.buffer_days, int):
+            raise ValueError(
+                f"settings buffer_days must be a whole number, got {self.buffer_days!r}"
+            )
+        _non_negative("settings", "buffer_days", self.buffer_days)

@@ -14,6 +14,15 @@ from accord.domain.dataset import CHECKLIST_MAX, ORDER_STATUSES, is_closed, is_c
 from accord.domain.model import no_attributes, no_scores
 
 
+def _check_terms(owner: str, quantity: float, min_shipment: float | None) -> None:
+    """The customer's smallest accepted delivery is more than nothing and at most the line."""
+    if min_shipment is not None and not 0 < min_shipment <= quantity:
+        raise ValueError(
+            f"{owner} min_shipment must be > 0 and <= the quantity {quantity:g},"
+            f" got {min_shipment!r}"
+        )
+
+
 @dataclass(frozen=True, slots=True)
 class Customer:
     """A customer and its qualitative checklist scores (0..5), one per unknown column."""
@@ -35,7 +44,8 @@ class Customer:
 
 @dataclass(frozen=True, slots=True)
 class Order:
-    """One line of a firm customer order. ``attributes`` are its unknown columns."""
+    """One line of a firm customer order. ``attributes`` are its unknown columns;
+    ``latest_date`` and ``min_shipment`` are the customer's delivery terms (SPEC §2)."""
 
     order_id: str
     line: int
@@ -48,11 +58,14 @@ class Order:
     status: str = "open"
     owner: str | None = None
     opportunity_id: str | None = None
+    latest_date: dt.date | None = None  # the last date delivery is accepted (None: any)
+    min_shipment: float | None = None  # the smallest delivery accepted (None: 1 unit)
     attributes: Mapping[str, str] = field(default_factory=no_attributes, hash=False)
 
     def __post_init__(self) -> None:
         if not self.quantity >= 0:
             raise ValueError(f"Order {self.order_id}/{self.line} quantity must be >= 0")
+        _check_terms(f"Order {self.order_id}/{self.line}", self.quantity, self.min_shipment)
         if self.priority < 1:
             raise ValueError(f"Order {self.order_id}/{self.line} priority must be >= 1")
         if self.status not in ORDER_STATUSES:
@@ -117,7 +130,8 @@ class Opportunity:
 @dataclass(frozen=True, slots=True)
 class OpportunityLine:
     """What a deal would sell. ``unit_price`` defaults to the product's price and
-    ``requested_date`` to the opportunity's (it stays ``None`` when neither gives one)."""
+    ``requested_date`` to the opportunity's (it stays ``None`` when neither gives one);
+    ``latest_date`` and ``min_shipment`` are the customer's terms, as for orders."""
 
     opportunity_id: str
     line: int
@@ -125,12 +139,15 @@ class OpportunityLine:
     quantity: float
     unit_price: float
     requested_date: dt.date | None = None
+    latest_date: dt.date | None = None  # the last date delivery is accepted (None: any)
+    min_shipment: float | None = None  # the smallest delivery accepted (None: 1 unit)
     attributes: Mapping[str, str] = field(default_factory=no_attributes, hash=False)
 
     def __post_init__(self) -> None:
         owner = f"Opportunity line {self.opportunity_id}/{self.line}"
         if not self.quantity >= 0:
             raise ValueError(f"{owner} quantity must be >= 0")
+        _check_terms(owner, self.quantity, self.min_shipment)
         if not self.unit_price >= 0:
             raise ValueError(f"{owner} unit_price must be >= 0")
 

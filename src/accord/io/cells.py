@@ -12,15 +12,11 @@ from collections.abc import Callable
 from functools import lru_cache
 from typing import Any
 
-from accord.domain.dataset import Column, Kind
+from accord.domain.dataset import BOOLEAN_FALSE, BOOLEAN_TRUE, Column, Kind
 
 
 class CellError(ValueError):
     """A cell's text is not a valid value for its column."""
-
-
-_TRUE = {"true", "yes", "y", "1"}
-_FALSE = {"false", "no", "n", "0"}
 
 
 def parse_number(text: str) -> float:
@@ -76,9 +72,9 @@ def parse_timestamp(text: str) -> dt.datetime:
 
 def parse_boolean(text: str) -> bool:
     low = text.lower()
-    if low in _TRUE:
+    if low in BOOLEAN_TRUE:
         return True
-    if low in _FALSE:
+    if low in BOOLEAN_FALSE:
         return False
     raise CellError(f"not true/false: {text!r}")
 

@@ -2,7 +2,8 @@
 problem found, each as ``file:row:column: message`` with the value quoted.
 
 Two passes: each cell on its own (kind, bounds, required), then the tables together
-(duplicate keys, references, settings, checklist scores, BOM cycles, period order).
+(duplicate keys, references, settings, the customer's delivery terms, checklist scores,
+BOM cycles, period order).
 Nothing is returned unless there is no problem at all: an import is all or nothing.
 """
 
@@ -26,7 +27,15 @@ from accord.domain.dataset import (
     Table,
 )
 from accord.errors import DatasetInvalid
-from accord.io.cells import CellError, cell_parser, parse_date, parse_number
+from accord.io.cells import (
+    CellError,
+    cell_parser,
+    format_number,
+    parse_boolean,
+    parse_date,
+    parse_integer,
+    parse_number,
+)
 from accord.progress import Progress
 
 MAX_PROBLEMS = 200
@@ -322,13 +331,58 @@ def _check_settings(parsed: dict[str, _Parsed], problems: Problems) -> None:
         try:
             if kind == "date":
                 parse_date(value)
-            elif kind == "number" and parse_number(value) < 0:
+            elif kind in ("number", "integer") and _parse_amount(kind, value) < 0:
                 raise CellError(f"must not be negative: {value!r}")
+            elif kind == "boolean":
+                parse_boolean(value)
             elif key == "period" and value.lower() not in PERIODS:
                 raise CellError(f"must be one of {', '.join(PERIODS)}: {value!r}")
         except CellError as err:
             shown = key if key.isprintable() else repr(key)
             problems.add(p.label, line, "value", f"setting {shown}: {err}")
+
+
+def _parse_amount(kind: str, value: str) -> float:
+    return parse_integer(value) if kind == "integer" else parse_number(value)
+
+
+def _check_terms(parsed: dict[str, _Parsed], problems: Problems) -> None:
+    """The customer's terms on order and opportunity lines: the smallest delivery accepted
+    is at most the line's quantity, and the last date accepted is not before the wanted
+    date (the order's due date; the line's requested date, else its opportunity's)."""
+    opportunities = parsed.get("opportunities")
+    deal_dates = (
+        {r["opportunity_id"]: r["requested_date"] for r in opportunities.rows}
+        if opportunities is not None
+        else {}
+    )
+    for name, wanted_column in (("orders", "due_date"), ("opportunity_lines", "requested_date")):
+        p = parsed.get(name)
+        if p is None:
+            continue
+        for row, line in zip(p.rows, p.line_numbers, strict=True):
+            quantity, smallest = row["quantity"], row["min_shipment"]
+            if quantity is not None and smallest is not None and smallest > quantity:
+                problems.add(
+                    p.label,
+                    line,
+                    "min_shipment",
+                    f"must not be more than the quantity {format_number(quantity)}:"
+                    f" {format_number(smallest)!r}",
+                )
+            latest = row["latest_date"]
+            if latest is None:
+                continue
+            wanted = row[wanted_column]
+            if wanted is None and name == "opportunity_lines":
+                wanted = deal_dates.get(row["opportunity_id"])
+            if wanted is not None and latest < wanted:
+                problems.add(
+                    p.label,
+                    line,
+                    "latest_date",
+                    f"is before the wanted date {wanted.isoformat()}: {latest.isoformat()!r}",
+                )
 
 
 def _check_rules(parsed: dict[str, _Parsed], problems: Problems) -> None:
@@ -425,6 +479,7 @@ _CROSS_CHECKS = (
     _check_keys,
     _check_references,
     _check_settings,
+    _check_terms,
     _check_rules,
     _check_periods,
     _check_bom,
