@@ -89,3 +89,17 @@ def test_pipeline_sees_reservations_as_firm_load(client, sales):
     after = client.get("/api/v1/pipeline").json()["load"][0]
     assert after["firm"] == 280 + 10 * 3 + 30  # the reservation's paint minutes
     assert client.get("/api/v1/pipeline", params={"order_by": "luck"}).status_code == 422
+
+
+def test_the_customer_s_terms_shape_the_answer(client):
+    asked = {"sku": "PUMP-300", "quantity": 400, "requested_date": "2026-11-12",
+             "latest_date": "2026-11-18"}  # fmt: skip
+    answer = client.post("/api/v1/promise", json=asked).json()
+    assert (answer["verdict"], answer["latest_date"]) == ("short", "2026-11-18")
+    assert answer["short"] == {"quantity": 300.0, "date": "2026-11-18", "rest": 100.0}
+    whole = client.post("/api/v1/promise", json={**asked, "min_shipment": 400}).json()
+    assert whole["short"]["quantity"] == 0 and whole["options"] == []
+    for bad in ({"min_shipment": 401}, {"min_shipment": 0}, {"latest_date": "2026-11-11"}):
+        refused = client.post("/api/v1/promise", json={**asked, **bad})
+        assert refused.status_code == 422, bad
+        assert set(refused.json()["error"]) >= {"code", "message"}

@@ -85,3 +85,19 @@ def test_pipeline_page_shows_value_at_risk_and_the_heatmap(client):
     assert page.status_code == 200
     assert 'data-testid="value-at-risk"' in page.text
     assert 'id="pipeline-heatmap-data"' in page.text and "PAINT" in page.text
+
+
+def test_the_form_takes_the_customer_s_terms_and_keeps_what_was_typed(client):
+    asked = {"sku": "PUMP-300", "quantity": "400", "by": "2026-11-12", "latest": "2026-11-18",
+             "min_shipment": ""}  # fmt: skip
+    page = client.get("/deal-desk", params=asked, headers=HTML)
+    assert page.status_code == 200
+    verdict = re.search(r'data-testid="verdict">([^<]*)<', page.text)
+    assert verdict is not None and verdict.group(1) == "short"
+    assert "300 by 2026-11-18" in page.text
+    assert 'name="latest" type="date" value="2026-11-18"' in page.text
+    # An empty "Wanted by" is "as soon as possible", not an error page.
+    soon = client.get("/deal-desk", params={**asked, "by": "", "latest": ""}, headers=HTML)
+    assert soon.status_code == 200 and 'data-testid="answer"' in soon.text
+    bad = client.get("/deal-desk", params={**asked, "min_shipment": "500"}, headers=HTML)
+    assert bad.status_code == 200 and 'role="alert"' in bad.text and "min_shipment" in bad.text

@@ -76,3 +76,30 @@ def test_pipeline_lists_deals_and_load(accord):
     assert (paint["resource"], paint["firm"], paint["pipeline"]) == ("PAINT", 280, 330)
     bad = accord("pipeline", "--data", str(TINY), "--order-by", "luck")
     assert bad.exit_code == 2 and "order_by must be one of" in bad.stderr
+
+
+def test_promise_under_the_customer_s_terms(accord):
+    # 400 PUMP-300 wanted 12 Nov: the whole comes on 20 Nov; the customer takes nothing after
+    # 18 Nov, so the answer is short: 300 by then. In three lots all 400 come by 18 Nov.
+    base = ("promise", "PUMP-300", "400", "--by", "2026-11-12", "--latest", "2026-11-18")
+    answer = json.loads(accord(*base, "--data", str(TINY), "--json").stdout)
+    assert answer["verdict"] == "short" and answer["earliest_date"] == "2026-11-20"
+    assert answer["short"] == {"quantity": 300.0, "date": "2026-11-18", "rest": 100.0}
+    assert all(o["delivers_by"] <= "2026-11-18" for o in answer["options"])
+    assert [o["kind"] for o in answer["options"]] == ["split"]
+    # Ship complete: nothing the customer accepts comes by 18 Nov, and no split is offered.
+    whole = json.loads(accord(*base, "--min-shipment", "400", "--data", str(TINY), "--json").stdout)
+    assert whole["short"] == {"quantity": 0.0, "date": None, "rest": 400.0}
+    assert whole["options"] == []
+    text = accord(*base, "--data", str(TINY)).stdout
+    assert "only 300 of the 400 can be delivered by 2026-11-18" in text
+
+
+def test_bad_terms_exit_2(accord):
+    late = accord("promise", "PUMP-300", "4", "--latest", "soon", "--data", str(TINY))
+    assert late.exit_code == 2 and "--latest: not a date" in late.stderr
+    more = accord("promise", "PUMP-300", "4", "--min-shipment", "5", "--data", str(TINY))
+    assert more.exit_code == 2 and "min_shipment" in more.stderr
+    before = accord("promise", "PUMP-300", "4", "--by", "2026-11-20", "--latest", "2026-11-19",
+                    "--data", str(TINY))  # fmt: skip
+    assert before.exit_code == 2 and "before the wanted date" in before.stderr

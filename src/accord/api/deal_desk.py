@@ -49,12 +49,32 @@ class PromiseBody(BaseModel):
         default=None, description="Wanted by; default: as soon as possible."
     )
     customer: str | None = None
+    latest_date: dt.date | None = Field(
+        default=None,
+        description="The last date the customer accepts delivery; default: any date."
+        " The answer is short when the whole quantity cannot come by then.",
+    )
+    min_shipment: float | None = Field(
+        default=None,
+        gt=0,
+        description="The smallest delivery the customer accepts, at most the quantity"
+        " (the quantity: ship complete); default: 1 unit.",
+    )
     resequence: bool = Field(
         default=False, description="Also price moving lower-priority orders (slower)."
     )
 
     def request(self) -> PromiseRequest:
-        return PromiseRequest(self.sku, self.quantity, self.requested_date, self.customer)
+        """The question; BadInput (422) when the terms do not fit it (``min_shipment`` more
+        than the quantity, ``latest_date`` before ``requested_date``)."""
+        return PromiseRequest(
+            self.sku,
+            self.quantity,
+            self.requested_date,
+            self.customer,
+            latest_date=self.latest_date,
+            min_shipment=self.min_shipment,
+        )
 
 
 class ReservationBody(PromiseBody):

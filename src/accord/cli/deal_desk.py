@@ -54,6 +54,17 @@ def promise(
     quantity: Annotated[float, typer.Argument(help="How many.")],
     by: Annotated[str | None, typer.Option("--by", help="Wanted by (YYYY-MM-DD).")] = None,
     customer: Annotated[str | None, typer.Option("--customer", help="For this customer.")] = None,
+    latest: Annotated[
+        str | None,
+        typer.Option("--latest", help="The last date the customer accepts (YYYY-MM-DD)."),
+    ] = None,
+    min_shipment: Annotated[
+        float | None,
+        typer.Option(
+            "--min-shipment",
+            help="The smallest delivery the customer accepts (the quantity: ship complete).",
+        ),
+    ] = None,
     reserve: Annotated[
         bool, typer.Option("--reserve", help="Commit the load (a reservation) at that date.")
     ] = False,
@@ -65,7 +76,10 @@ def promise(
     as_of: AsOfOpt = None,
     as_json: JsonOpt = False,
 ) -> None:
-    """Capable-to-promise: the earliest date, why, and what it takes to meet --by."""
+    """Capable-to-promise: the earliest date, why, and what it takes to meet --by.
+
+    With the customer's terms (--latest, --min-shipment) the answer is short when the whole
+    cannot come by the latest date, and no option breaks them."""
     from accord.planning.promise import PromiseRequest
     from accord.services.promise import Desk, inquire
     from accord.services.reservations import reserve as reserve_load
@@ -74,7 +88,14 @@ def promise(
         if reserve and data is not None:
             raise BadInput("--reserve works on the database: leave out --data")
         company, db = open_job(data, as_of)
-        request = PromiseRequest(sku, quantity, _date(by, "--by"), customer)
+        request = PromiseRequest(
+            sku,
+            quantity,
+            _date(by, "--by"),
+            customer,
+            latest_date=_date(latest, "--latest"),
+            min_shipment=min_shipment,
+        )
         desk = Desk()
         if reserve and db is not None:
             reserved = reserve_load(db, company.snapshot, desk, request)

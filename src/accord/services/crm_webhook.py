@@ -141,9 +141,18 @@ def price_of_yes(check: DealCheck) -> str:
         first = check.scope_violations[0]
         return f"out of scope (line {first['line']}): {first.get('message', '')}"[:255]
     late = [(n, p) for n, p in check.lines if p.verdict == "late"]
-    if not late:
+    short = [(n, p) for n, p in check.lines if p.verdict == "short"]
+    if not late and not short:
         return "on time at no extra cost"
     parts = []
+    for n, p in short:
+        if p.short_quantity > 0 and p.short_date is not None:
+            parts.append(
+                f"line {n}: short; {p.short_quantity:g} of {p.quantity:g}"
+                f" by {p.short_date.isoformat()}"
+            )
+        else:
+            parts.append(f"line {n}: short; none by the latest date accepted")
     for n, p in late:
         meets = [o for o in p.options if p.requested_date and o.delivers_by <= p.requested_date]
         if meets:

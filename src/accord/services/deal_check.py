@@ -1,6 +1,9 @@
 """The deal check (``accord check OPP``): promise every line of an opportunity (each line
-seeing the load of the lines before it), check its scope rules, and log the check (who,
-when, the answer) in ``check_log``; with ``reserve`` every line's load is reserved.
+seeing the load of the lines before it, and under the customer's terms of that line:
+``latest_date``, ``min_shipment``), check its scope rules, and log the check (who, when,
+the answer) in ``check_log``; with ``reserve`` every line's load is reserved.
+
+The deal's verdict is the worst of its lines: out_of_scope, then short, late, on_time.
 """
 
 from __future__ import annotations
@@ -26,7 +29,7 @@ class DealCheck:
     """SPEC §3.5 ``check``."""
 
     opportunity_id: str
-    verdict: str  # on_time / late / out_of_scope
+    verdict: str  # on_time / late / short / out_of_scope
     lines: tuple[tuple[int, Promise], ...]
     scope_violations: tuple[dict[str, Any], ...]
     reservation_ids: tuple[int, ...]
@@ -94,7 +97,14 @@ def check_deal(
     requests = [
         (
             line.line,
-            PromiseRequest(line.sku, line.quantity, line.requested_date, opportunity.customer),
+            PromiseRequest(
+                line.sku,
+                line.quantity,
+                line.requested_date,
+                opportunity.customer,
+                latest_date=line.latest_date,
+                min_shipment=line.min_shipment,
+            ),
         )
         for line in lines
     ]
@@ -121,6 +131,8 @@ def check_deal(
                 state.place(sku, request.quantity, commit=True)  # later lines see it
     if violations:
         verdict = "out_of_scope"
+    elif any(p.verdict == "short" for _, p in answers):
+        verdict = "short"
     elif any(p.verdict == "late" for _, p in answers):
         verdict = "late"
     else:

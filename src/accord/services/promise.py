@@ -129,7 +129,7 @@ def apply_lead_time_floor(state: LoadState) -> None:
     lead time of its product (SPEC §5.9: the 85th percentile of the lead times deliveries
     actually took) after the as-of date; the load does not move."""
     snapshot = state.snapshot
-    if not getattr(snapshot.settings, "learned_lead_time_floor", False):
+    if not snapshot.settings.learned_lead_time_floor:
         return
     dataset = snapshot.dataset
     if not dataset.has("deliveries"):

@@ -104,7 +104,8 @@ def reserve(
 
     Raises Conflict (with the fresh answer in its details) when, checked inside the lock,
     the quantity can no longer be delivered by the requested date (with
-    ``require_on_time``) or at all within the horizon.
+    ``require_on_time``; nor by the customer's latest accepted date) or at all within the
+    horizon.
     """
     if isinstance(hold_days, bool) or not isinstance(hold_days, int) or hold_days < 1:
         raise BadInput(f"hold_days must be a whole number >= 1, got {hold_days!r}")
@@ -115,8 +116,10 @@ def reserve(
         holding = deal_repository.loaded_reservations(conn, now)
         with desk.using(snapshot, holding) as (state, average):
             answer = promise(state, request, with_options=False, company_average=average)
-        if answer.earliest_date is None or (require_on_time and answer.verdict == "late"):
+        if answer.earliest_date is None or (require_on_time and answer.verdict != "on_time"):
             wanted = request.requested_date
+            if answer.verdict == "short" and request.latest_date is not None:
+                wanted = request.latest_date
             when = answer.earliest_date.isoformat() if answer.earliest_date else "none in horizon"
             raise Conflict(
                 f"{request.quantity:g} x {request.sku} can no longer be reserved"

@@ -1,10 +1,15 @@
-"""The Deal desk: ask about a deal or a product, see the answer, its reasons and the price
-of yes; reserve, confirm or release; and the Pipeline at risk."""
+"""The Deal desk: ask about a deal or a product (with the customer's terms: the latest date
+and the smallest delivery accepted), see the answer, its reasons and the price of yes;
+reserve, confirm or release; and the Pipeline at risk.
+
+The product question's fields are read as typed: an empty field is "none", a bad one is a
+message on the page, never an error page."""
 
 from __future__ import annotations
 
 import datetime as dt
 import json
+import math
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Form, Query, Request
@@ -36,6 +41,45 @@ def _open_deals(store: Store) -> list[dict[str, Any]]:
     ]
 
 
+def _date_field(text: str, label: str) -> dt.date | None:
+    """A date typed into the form; an empty field is no date."""
+    text = text.strip()
+    if not text:
+        return None
+    try:
+        return dt.date.fromisoformat(text)
+    except ValueError:
+        raise BadInput(f"{label}: not a date (YYYY-MM-DD): {text!r}") from None
+
+
+def _number_field(text: str, label: str) -> float | None:
+    """A number typed into the form; an empty field is no number."""
+    text = text.strip()
+    if not text:
+        return None
+    try:
+        value = float(text)
+    except ValueError:
+        value = math.nan
+    if not math.isfinite(value):
+        raise BadInput(f"{label}: not a number: {text!r}")
+    return value
+
+
+def _question(sku: str, quantity: str, by: str, latest: str, min_shipment: str) -> PromiseRequest:
+    """The product question of the form, with the customer's terms (empty fields: none)."""
+    how_many = _number_field(quantity, "Quantity")
+    if how_many is None:
+        raise BadInput("Quantity: how many units?")
+    return PromiseRequest(
+        sku.strip(),
+        how_many,
+        _date_field(by, "Wanted by"),
+        latest_date=_date_field(latest, "Latest date accepted"),
+        min_shipment=_number_field(min_shipment, "Smallest delivery accepted"),
+    )
+
+
 @router.get("/deal-desk", response_class=HTMLResponse)
 def deal_desk(
     request: Request,
@@ -43,9 +87,11 @@ def deal_desk(
     db: Db,
     desk: CurrentDesk,
     opportunity: Annotated[str | None, Query()] = None,
-    sku: Annotated[str | None, Query()] = None,
-    quantity: Annotated[float | None, Query(gt=0)] = None,
-    by: Annotated[dt.date | None, Query()] = None,
+    sku: Annotated[str, Query()] = "",
+    quantity: Annotated[str, Query()] = "",
+    by: Annotated[str, Query()] = "",
+    latest: Annotated[str, Query()] = "",
+    min_shipment: Annotated[str, Query()] = "",
 ) -> HTMLResponse:
     try:
         company = store.current()
@@ -54,21 +100,32 @@ def deal_desk(
     context: dict[str, Any] = {
         "deals": _open_deals(store),
         "opportunity": opportunity or "",
-        "sku": sku or "",
-        "quantity": quantity,
-        "by": by.isoformat() if by else "",
+        **_form_values(sku, quantity, by, latest, min_shipment),
         "reservations": [r.to_json() for r in reservations.list_reservations(db, "active")],
     }
     try:
         if opportunity:
             # An inquiry: the check is logged only when the rep presses "Check and log".
             context["check"] = check_deal(None, company.snapshot, desk, opportunity).to_json()
-        elif sku and quantity:
-            answer = inquire(company.snapshot, desk, PromiseRequest(sku, quantity, by), db)
-            context["answer"] = answer.to_json()
+        elif sku.strip() and quantity.strip():
+            question = _question(sku, quantity, by, latest, min_shipment)
+            context["answer"] = inquire(company.snapshot, desk, question, db).to_json()
     except AccordError as exc:
         context["error"] = exc.message
     return render(request, "deal_desk.html", context)
+
+
+def _form_values(
+    sku: str, quantity: str, by: str, latest: str, min_shipment: str
+) -> dict[str, str]:
+    """The product question's fields as typed, to show them again."""
+    return {
+        "sku": sku.strip(),
+        "quantity": quantity.strip(),
+        "by": by.strip(),
+        "latest": latest.strip(),
+        "min_shipment": min_shipment.strip(),
+    }
 
 
 @router.post("/deal-desk/check", response_class=HTMLResponse)
@@ -106,22 +163,19 @@ def reserve_line(
     desk: CurrentDesk,
     user: MayReserve,
     sku: Annotated[str, Form()],
-    quantity: Annotated[float, Form(gt=0)],
+    quantity: Annotated[str, Form()],
     by: Annotated[str, Form()] = "",
+    latest: Annotated[str, Form()] = "",
+    min_shipment: Annotated[str, Form()] = "",
 ) -> HTMLResponse:
     company = store.current()
-    try:
-        wanted = dt.date.fromisoformat(by) if by else None
-    except ValueError:
-        raise BadInput(f"by: not a date (YYYY-MM-DD): {by!r}") from None
-    question = PromiseRequest(sku, quantity, wanted)
     context: dict[str, Any] = {
         "deals": _open_deals(store),
-        "sku": sku,
-        "quantity": quantity,
-        "by": by,
+        **_form_values(sku, quantity, by, latest, min_shipment),
     }
+    question: PromiseRequest | None = None
     try:
+        question = _question(sku, quantity, by, latest, min_shipment)
         done = reservations.reserve(
             db,
             company.snapshot,
@@ -134,7 +188,8 @@ def reserve_line(
         context["reserved_id"] = done.reservation.id
     except Conflict as exc:
         context["error"] = f"{exc.message}: the answer below is fresh"
-        context["answer"] = inquire(company.snapshot, desk, question, db).to_json()
+        if question is not None:
+            context["answer"] = inquire(company.snapshot, desk, question, db).to_json()
     except AccordError as exc:
         context["error"] = exc.message
     context["reservations"] = [r.to_json() for r in reservations.list_reservations(db, "active")]
