@@ -164,72 +164,6 @@ def _subtree_rows(
 
 
 @njit(cache=True)
-def _save(
-    free: np.ndarray,
-    first_free: np.ndarray,
-    avail: np.ndarray,
-    rows: np.ndarray,
-    stock: np.ndarray,
-) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    days = free.shape[1]
-    save_free = np.empty((rows.shape[0], days))
-    save_first = np.empty(rows.shape[0], dtype=np.int64)
-    save_avail = np.empty((stock.shape[0], avail.shape[1]))
-    for i in range(rows.shape[0]):
-        save_free[i] = free[rows[i]]
-        save_first[i] = first_free[rows[i]]
-    for i in range(stock.shape[0]):
-        save_avail[i] = avail[stock[i]]
-    return save_free, save_first, save_avail
-
-
-@njit(cache=True)
-def _restore(
-    free: np.ndarray,
-    first_free: np.ndarray,
-    avail: np.ndarray,
-    rows: np.ndarray,
-    stock: np.ndarray,
-    save_free: np.ndarray,
-    save_first: np.ndarray,
-    save_avail: np.ndarray,
-) -> None:
-    for i in range(rows.shape[0]):
-        free[rows[i]] = save_free[i]
-        first_free[rows[i]] = save_first[i]
-    for i in range(stock.shape[0]):
-        avail[stock[i]] = save_avail[i]
-
-
-@njit(cache=True)
-def _later(d1: int, f1: float, d2: int, f2: float) -> bool:
-    """Position (d1, f1) is after (d2, f2)."""
-    return d1 > d2 or (d1 == d2 and f1 > f2)
-
-
-# Phases of a frame of ``_supply``'s explicit stack (numba cannot cache recursion).
-_MAKE_START, _MAKE_CHILD, _MAKE_CHILD_DONE = 0, 1, 2
-_SUPPLY_START, _SUPPLY_NEXT, _SUPPLY_TRIED, _SUPPLY_APPLIED, _SUPPLY_SINGLE = 3, 4, 5, 6, 7
-# Columns of a frame's integers (``fi``) and floats (``ff``).
-_F_NODE = 0
-_F_START = 1
-_F_PHASE = 2
-_F_T = 3
-_F_BEST_D = 4
-_F_D = 5
-_F_CHILD = 6
-_F_SAVE_R = 7
-_F_SAVE_S = 8
-_G_Q = 0
-_G_PREV = 1
-_G_X = 2
-_G_BEST_F = 3
-_G_BEST_X = 4
-_G_N = 5
-_G_F = 6
-
-
-@njit(cache=True)
 def _save_push(
     free: np.ndarray,
     first_free: np.ndarray,
@@ -267,6 +201,73 @@ def _save_pop(
         first_free[rows[i]] = buf_first[top_r + i]
     for i in range(stock.shape[0]):
         avail[stock[i]] = buf_avail[top_s + i]
+
+
+@njit(cache=True)
+def _save(
+    free: np.ndarray,
+    first_free: np.ndarray,
+    avail: np.ndarray,
+    rows: np.ndarray,
+    stock: np.ndarray,
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """A copy of the ``rows`` of ``free``/``first_free`` and the ``stock`` rows of ``avail``."""
+    save_free = np.empty((rows.shape[0], free.shape[1]))
+    save_first = np.empty(rows.shape[0], dtype=np.int64)
+    save_avail = np.empty((stock.shape[0], avail.shape[1]))
+    _save_push(free, first_free, avail, rows, stock, save_free, save_first, save_avail, 0, 0)
+    return save_free, save_first, save_avail
+
+
+@njit(cache=True)
+def _restore(
+    free: np.ndarray,
+    first_free: np.ndarray,
+    avail: np.ndarray,
+    rows: np.ndarray,
+    stock: np.ndarray,
+    save_free: np.ndarray,
+    save_first: np.ndarray,
+    save_avail: np.ndarray,
+) -> None:
+    _save_pop(free, first_free, avail, rows, stock, save_free, save_first, save_avail, 0, 0)
+
+
+@njit(cache=True)
+def _clear_steps(step_ready: np.ndarray, step_start: np.ndarray, step_end: np.ndarray) -> None:
+    """The root's step details when it is not made (or before it is made again)."""
+    for j in range(step_ready.shape[0]):
+        step_ready[j] = NO_DAY
+        step_start[j] = NO_DAY
+        step_end[j] = NO_DAY
+
+
+@njit(cache=True)
+def _later(d1: int, f1: float, d2: int, f2: float) -> bool:
+    """Position (d1, f1) is after (d2, f2)."""
+    return d1 > d2 or (d1 == d2 and f1 > f2)
+
+
+# Phases of a frame of ``_supply``'s explicit stack (numba cannot cache recursion).
+_MAKE_START, _MAKE_CHILD, _MAKE_CHILD_DONE = 0, 1, 2
+_SUPPLY_START, _SUPPLY_NEXT, _SUPPLY_TRIED, _SUPPLY_APPLIED, _SUPPLY_SINGLE = 3, 4, 5, 6, 7
+# Columns of a frame's integers (``fi``) and floats (``ff``).
+_F_NODE = 0
+_F_START = 1
+_F_PHASE = 2
+_F_T = 3
+_F_BEST_D = 4
+_F_D = 5
+_F_CHILD = 6
+_F_SAVE_R = 7
+_F_SAVE_S = 8
+_G_Q = 0
+_G_PREV = 1
+_G_X = 2
+_G_BEST_F = 3
+_G_BEST_X = 4
+_G_N = 5
+_G_F = 6
 
 
 @njit(cache=True)
@@ -409,10 +410,7 @@ def _supply(
     fi[0, _F_PHASE] = _MAKE_START if make_only0 else _SUPPLY_START
     ret_d = NO_DAY
     ret_f = 0.0
-    returned = False
     while sp >= 0:
-        if returned and sp < 0:
-            break
         node = fi[sp, _F_NODE]
         local = node - a
         c = t_sku[node]
@@ -456,14 +454,10 @@ def _supply(
                 step_ready, step_start, step_end,
             )  # fmt: skip
             sp -= 1
-            returned = True
             continue
         if phase == _SUPPLY_START:
             if local == 0:
-                for j in range(step_ready.shape[0]):
-                    step_ready[j] = NO_DAY
-                    step_start[j] = NO_DAY
-                    step_end[j] = NO_DAY
+                _clear_steps(step_ready, step_start, step_end)
             node_ready[local] = NO_DAY
             node_short[local] = 0.0
             bought = not made and lead[c] > 0
@@ -592,10 +586,7 @@ def _supply(
                 else:
                     rest = q - ff[sp, _G_BEST_X]
                     if local == 0:
-                        for j in range(step_ready.shape[0]):
-                            step_ready[j] = NO_DAY
-                            step_start[j] = NO_DAY
-                            step_end[j] = NO_DAY
+                        _clear_steps(step_ready, step_start, step_end)
                     fi[sp, _F_PHASE] = _SUPPLY_APPLIED
                     if rest > EPS and made:
                         sp += 1
@@ -608,7 +599,6 @@ def _supply(
             continue
         if done:
             sp -= 1
-            returned = True
             continue
     return ret_d, ret_f
 
@@ -697,10 +687,7 @@ def place_order(
         if quantity - x <= EPS:
             day = first_day_with(avail[k], 0, quantity)
             draw(avail[k], target, quantity)
-            for j in range(step_ready.shape[0]):
-                step_ready[j] = NO_DAY
-                step_start[j] = NO_DAY
-                step_end[j] = NO_DAY
+            _clear_steps(step_ready, step_start, step_end)
             node_ready[0] = day
             node_short[0] = 0.0
             return day
@@ -710,10 +697,7 @@ def place_order(
         if bought and latest >= 0:
             if x > EPS:
                 draw(avail[k], target, x)
-            for j in range(step_ready.shape[0]):
-                step_ready[j] = NO_DAY
-                step_start[j] = NO_DAY
-                step_end[j] = NO_DAY
+            _clear_steps(step_ready, step_start, step_end)
             node_ready[0] = target
             node_short[0] = rest
             return max(target, stock_day)
@@ -766,10 +750,7 @@ def place_order(
                         ok = mid
                     else:
                         bad = mid
-                for j in range(step_ready.shape[0]):
-                    step_ready[j] = NO_DAY
-                    step_start[j] = NO_DAY
-                    step_end[j] = NO_DAY
+                _clear_steps(step_ready, step_start, step_end)
                 d, _ = _supply(
                     cap, free, first_free, r_start, r_res, r_min, r_setup, lead, lot,
                     t_start, t_sku, t_mult, t_end, stock_row, avail,

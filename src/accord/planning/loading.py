@@ -23,7 +23,7 @@ from numpy.typing import NDArray
 from accord.domain.snapshot import Snapshot
 from accord.errors import BadInput
 from accord.planning import kernels
-from accord.planning.kernels import NO_DAY, drawable, first_day_with
+from accord.planning.kernels import NO_DAY, first_day_with
 
 log = logging.getLogger(__name__)
 
@@ -161,7 +161,8 @@ class LoadState:
         self.snapshot = snapshot
         self.trees = trees
         s = snapshot
-        self.cap: FloatArray = np.ascontiguousarray(s.capacity, dtype=np.float64)
+        # A copy: options add capacity inside a trial, and the snapshot's arrays are read-only.
+        self.cap: FloatArray = np.array(s.capacity, dtype=np.float64)
         self.free: FloatArray = self.cap.copy()
         self.first_free: IntArray = first_free_days(self.free)
         self.r_start = s.routing_start.astype(np.int64)
@@ -199,7 +200,7 @@ class LoadState:
         if len(self.order_day) != len(s.order_sku):
             self.order_day = np.zeros(len(s.order_sku), dtype=np.int64)
             self.order_step = np.full(len(s.order_sku), -1, dtype=np.int64)
-        buffer = int(getattr(s.settings, "buffer_days", 0) or 0)
+        buffer = s.settings.buffer_days
         _load_orders(
             *self._kernel_args(),
             s.order_sku[lo:hi].astype(np.int64),
@@ -239,16 +240,6 @@ class LoadState:
     def is_bought(self, sku: int) -> bool:
         """No routing, no BOM, but a lead time: ordered any time, arrives after it."""
         return not self.is_made(sku) and int(self.lead[sku]) > 0
-
-    def drawable_now(self, sku: int) -> float:
-        k = int(self.stock_row[sku])
-        return float(drawable(self.avail[k], 0)) if k >= 0 else 0.0
-
-    def drawable_by(self, sku: int, day: int) -> float:
-        """Free stock that can be drawn on ``day`` (receipts up to it included)."""
-        k = int(self.stock_row[sku])
-        day = min(max(day, 0), self.cap.shape[1] - 1)
-        return float(drawable(self.avail[k], day)) if k >= 0 else 0.0
 
     def place(self, sku: int, quantity: float, *, commit: bool = False) -> Placement:
         """Earliest delivery of ``quantity`` of product ``sku`` (the promise rule: stock now,

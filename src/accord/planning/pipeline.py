@@ -204,13 +204,11 @@ def pipeline(state: LoadState, params: PipelineParams | None = None) -> Pipeline
     sku_index = s.sku_index
     # Lines in priority order as arrays, placed by one compiled call, then read per deal.
     order = _ordered(s, work, params.order_by, params.tiers)
-    # Per deal: placed range, value, wanted date, latest accepted date.
-    deal_lines: list[tuple[int, int, float, dt.date | None, dt.date | None]] = []
+    deal_lines: list[tuple[int, int, float, dt.date | None]] = []  # placed range, value, wanted
     placed_latest: list[dt.date | None] = []
     for n, opp_id in enumerate(order):
         opp = s.opportunities_by_id[opp_id]
         wanted: dt.date | None = None
-        latest: dt.date | None = None
         value = 0.0
         first = len(placed_sku)
         for line in s.lines_by_opportunity.get(opp_id, ()):
@@ -226,13 +224,13 @@ def pipeline(state: LoadState, params: PipelineParams | None = None) -> Pipeline
             placed_qty.append(line.quantity)
             placed_load.append(qty)
             placed_deal.append(n)
-            placed_latest.append(getattr(line, "latest_date", None))
+            placed_latest.append(line.latest_date)
         probabilities.append(opp.probability)
-        deal_lines.append((first, len(placed_sku), value, wanted, latest))
+        deal_lines.append((first, len(placed_sku), value, wanted))
     skus = np.array(placed_sku, dtype=np.int64)
     commits = work.commit_many(skus, np.array(placed_load, dtype=np.float64))
     day_list, waited_list = commits.days.tolist(), commits.waited.tolist()
-    for n, (first, end, value, wanted, _) in enumerate(deal_lines):
+    for n, (first, end, value, wanted) in enumerate(deal_lines):
         opp = s.opportunities_by_id[order[n]]
         last = 0
         short = False

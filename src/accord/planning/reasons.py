@@ -185,13 +185,8 @@ def _mean_working_day(state: LoadState, r: int) -> float:
     return mean
 
 
-# English month names whatever the process locale (strftime's %b follows it).
-_MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
-
-
 def _day_text(s: Snapshot) -> Callable[[int], str]:
     def fmt(day: int) -> str:
-        d = s.date_of(max(day, 0))
-        return f"{d.day} {_MONTHS[d.month - 1]} {d.year}"
+        return wording.date(s.date_of(max(day, 0)))
 
     return fmt
