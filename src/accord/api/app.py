@@ -19,6 +19,7 @@ from accord.api import (
     deal_desk,
     forecast,
     health,
+    orders,
     plan,
     throughput,
     users,
@@ -35,6 +36,7 @@ from accord.web import (
     data_page,
     deal_desk_page,
     forecast_page,
+    orders_page,
     pages,
     sign_in,
     sop_page,
@@ -73,6 +75,7 @@ def create_app(settings: Settings, db: Database | None = None) -> FastAPI:
     app.include_router(users.router, prefix="/api/v1")
     app.include_router(forecast.router, prefix="/api/v1")
     app.include_router(plan.router, prefix="/api/v1")
+    app.include_router(orders.router, prefix="/api/v1")
     app.include_router(crm.router, prefix="/api/v1")
     app.include_router(pages.router)
     app.include_router(sign_in.router)
@@ -82,6 +85,7 @@ def create_app(settings: Settings, db: Database | None = None) -> FastAPI:
     app.include_router(sop_page.router)
     app.include_router(forecast_page.router)
     app.include_router(deal_desk_page.router)
+    app.include_router(orders_page.router)
     app.mount("/static/swagger", StaticFiles(directory=SWAGGER_DIR))
 
     @app.get("/static/plotly.min.js", include_in_schema=False)

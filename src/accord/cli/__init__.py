@@ -17,6 +17,7 @@ from accord.cli import (
     datasets,
     deal_desk,
     forecast,
+    orders,
     plan,
     serve,
     throughput,
@@ -32,7 +33,7 @@ app = typer.Typer(
     pretty_exceptions_enable=False,
 )
 # Areas add their commands here.
-for area in (datasets, serve, admin, throughput, deal_desk, alignment, plan, forecast):
+for area in (datasets, serve, admin, throughput, deal_desk, orders, alignment, plan, forecast):
     app.registered_commands += area.app.registered_commands
 app.add_typer(users.app, name="users")
 app.add_typer(crm.app, name="crm")
