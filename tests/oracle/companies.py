@@ -39,6 +39,12 @@ def _day(n: int) -> dt.date:
     return AS_OF + dt.timedelta(days=n)
 
 
+def _kind() -> st.SearchStrategy[dict[str, object]]:
+    """A machine, or a crew of 1-3 workers (its minutes are per worker)."""
+    crew = st.builds(lambda n: {"kind": "crew", "workers": n}, st.integers(1, 3))
+    return st.one_of(st.just({"kind": "machine"}), crew)
+
+
 @st.composite
 def cases(draw: st.DrawFn) -> Case:
     n_res = draw(st.integers(1, 3))
@@ -46,7 +52,7 @@ def cases(draw: st.DrawFn) -> Case:
     for r in RESOURCES[:n_res]:
         weekday = draw(st.sampled_from([120.0, 240.0, 480.0]))
         resources.append({
-            "resource": r, "name": r.title() + " line", "kind": "machine",
+            "resource": r, "name": r.title() + " line", **draw(_kind()),
             "mon": weekday, "tue": weekday, "wed": draw(st.sampled_from([0.0, weekday])),
             "thu": weekday, "fri": weekday, "sat": draw(st.sampled_from([0.0, 0.0, 240.0])),
             "sun": 0.0, "overtime_minutes_per_day": draw(st.sampled_from([0.0, 60.0, 240.0])),
@@ -133,6 +139,26 @@ def cases(draw: st.DrawFn) -> Case:
             latest=None if latest is None else _day(latest),
             min_shipment=None if minimum is None else float(minimum),
         ))  # fmt: skip
+    deals, deal_lines = [], []
+    for j in range(draw(st.integers(0, 4))):
+        deal_id = f"OPP-{j}"
+        requested = draw(st.none() | st.integers(0, HORIZON - 1))
+        deals.append({
+            "opportunity_id": deal_id, "customer": "ACME", "owner": "ana",
+            "stage": draw(st.sampled_from(["Proposal", "Negotiation", "Closed Won"])),
+            "probability": draw(st.sampled_from([0.2, 0.5, 0.5, 0.9])),
+            "close_date": draw(st.none() | st.integers(0, 20).map(_day)),
+            "requested_date": None if requested is None else _day(requested),
+        })  # fmt: skip
+        for k in range(1, draw(st.integers(1, 2)) + 1):
+            own = draw(st.none() | st.integers(0, HORIZON - 1))
+            last_ok = draw(st.none() | st.integers(max(own or 0, requested or 0), HORIZON + 3))
+            deal_lines.append({
+                "opportunity_id": deal_id, "line": k, "sku": draw(st.sampled_from(skus)),
+                "quantity": float(draw(st.integers(1, 80))), "unit_price": 100.0,
+                "requested_date": None if own is None else _day(own),
+                "latest_date": None if last_ok is None else _day(last_ok),
+            })  # fmt: skip
     tables: dict[str, tuple[Row, ...]] = {
         "settings": tuple(settings),
         "products": tuple(products),
@@ -144,5 +170,7 @@ def cases(draw: st.DrawFn) -> Case:
         "supply": tuple(supply),
         "customers": ({"customer": "ACME", "name": "Acme"},),
         "orders": tuple(orders),
+        "opportunities": tuple(deals),
+        "opportunity_lines": tuple(deal_lines),
     }
     return Case(tables, tuple(questions))

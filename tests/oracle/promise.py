@@ -8,7 +8,6 @@ can be checked by reading it. The differential tests compare the engine with it.
 
 from __future__ import annotations
 
-import copy
 import datetime as dt
 import math
 from dataclasses import dataclass, field
@@ -70,6 +69,14 @@ class Plant:
     avail: dict[str, list[float]]
     top_steps: list[StepRecord] = field(default_factory=list)
 
+    def copy(self) -> Plant:
+        """A copy that shares nothing mutable (lists of floats: no deep copy needed)."""
+        return Plant(
+            {r: days[:] for r, days in self.used.items()},
+            {sku: days[:] for sku, days in self.avail.items()},
+            list(self.top_steps),
+        )
+
 
 class Company:
     """The tables of one company, read straight from its rows (SPEC §2)."""
@@ -107,11 +114,14 @@ class Company:
             for r in tables.get("calendar_exceptions", ())
         }
         for r in tables.get("resources", ()):
+            # A crew's minutes (weekday or exception) are per worker (SPEC §2).
+            workers = r.get("workers")
+            per = int(workers if workers is not None else 1) if r.get("kind") == "crew" else 1
             days = []
             for d in range(horizon):
                 day = self.as_of + dt.timedelta(days=d)
                 minutes = exceptions.get((r["resource"], day), float(r[WEEKDAYS[day.weekday()]]))
-                days.append(minutes)
+                days.append(minutes * per)
             self.cap[r["resource"]] = days
         self.receipts: list[tuple[str, int, float]] = []
         for r in tables.get("supply", ()):
@@ -254,7 +264,7 @@ class Oracle:
             if best is not None and t > best[0][0]:
                 break
             x = min(q, have)
-            trial = copy.deepcopy(plant)
+            trial = plant.copy()
             if q - x <= EPS:
                 ready: Position | None = (t, 0.0)
                 if top:
@@ -284,7 +294,7 @@ class Oracle:
     # --- answers -----------------------------------------------------------------------
 
     def earliest(self, plant: Plant, sku: str, q: float) -> tuple[int | None, list[StepRecord]]:
-        trial = copy.deepcopy(plant)
+        trial = plant.copy()
         ready = self.supply(trial, sku, q, 0, top=True)
         return (None if ready is None else ready[0]), trial.top_steps
 
@@ -337,7 +347,7 @@ class Oracle:
         return -1 if ready is None else ready[0]
 
     def _meets(self, plant: Plant, sku: str, q: float, start: int, target: int) -> bool:
-        ready = self.produce(copy.deepcopy(plant), sku, q, start)
+        ready = self.produce(plant.copy(), sku, q, start)
         return ready is not None and ready[0] <= target
 
     def _latest_start(
@@ -427,3 +437,49 @@ def answer(
 
 def _binding(oracle: Oracle, day: int | None, steps: list[StepRecord]) -> str | None:
     return None if day is None else oracle.binding_resource(steps)
+
+
+@dataclass(frozen=True)
+class DealAnswer:
+    earliest: dt.date | None
+    verdict: str
+    days_late: int | None
+    binding_resource: str | None
+
+
+def pipeline(oracle: Oracle, plant: Plant, tables: dict[str, Any]) -> dict[str, DealAnswer]:
+    """SPEC §5.3, unweighted, default order without customer tiers: each open deal's lines
+    promised one after the other (each kept) on ``plant`` (changed), in order of close date,
+    then probability (highest first), then id."""
+    c = oracle.c
+    closed = ("won", "closed won", "lost", "closed lost")
+    deals = [d for d in tables.get("opportunities", ()) if d["stage"].lower() not in closed]
+    far = dt.date.max
+    deals.sort(key=lambda d: (d.get("close_date") or far, -d["probability"], d["opportunity_id"]))
+    lines = sorted(tables.get("opportunity_lines", ()), key=lambda r: r["line"])
+    out: dict[str, DealAnswer] = {}
+    for deal in deals:
+        last, binding, short = 0, None, False
+        wanted: dt.date | None = None
+        for line in (r for r in lines if r["opportunity_id"] == deal["opportunity_id"]):
+            asked = line.get("requested_date") or deal.get("requested_date")
+            if asked is not None and (wanted is None or asked > wanted):
+                wanted = asked
+            plant.top_steps = []
+            ready = oracle.supply(plant, line["sku"], float(line["quantity"]), 0, top=True)
+            if ready is None:
+                short = True
+                continue
+            latest = line.get("latest_date")
+            if latest is not None and c.date(ready[0]) > latest:
+                short = True
+            if ready[0] >= last:
+                last, binding = ready[0], oracle.binding_resource(plant.top_steps)
+        if short:
+            out[deal["opportunity_id"]] = DealAnswer(None, "short", None, binding)
+        elif wanted is None or c.date(last) <= wanted:
+            out[deal["opportunity_id"]] = DealAnswer(c.date(last), "on_time", 0, binding)
+        else:
+            late = (c.date(last) - wanted).days
+            out[deal["opportunity_id"]] = DealAnswer(c.date(last), "late", late, binding)
+    return out
