@@ -974,3 +974,38 @@ def inquire(
         np.zeros(steps, dtype=np.int64), np.zeros(steps, dtype=np.int64),
         np.zeros(steps, dtype=np.int64),
     )  # fmt: skip
+
+
+@njit(cache=True)
+def largest_by(
+    cap: np.ndarray,
+    free: np.ndarray,
+    first_free: np.ndarray,
+    r_start: np.ndarray,
+    r_res: np.ndarray,
+    r_min: np.ndarray,
+    r_setup: np.ndarray,
+    lead: np.ndarray,
+    lot: np.ndarray,
+    t_start: np.ndarray,
+    t_sku: np.ndarray,
+    t_mult: np.ndarray,
+    t_end: np.ndarray,
+    stock_row: np.ndarray,
+    avail: np.ndarray,
+    sku: int,
+    top: int,
+    bottom: int,
+    due: int,
+) -> int:
+    """The largest whole quantity in ``bottom..top`` deliverable by day ``due``, asking each
+    from ``top`` down (-1: none). Every one is asked because lots of components make a
+    larger quantity sometimes deliverable when a smaller one is not."""
+    for q in range(top, bottom - 1, -1):
+        day = inquire(
+            cap, free, first_free, r_start, r_res, r_min, r_setup, lead, lot,
+            t_start, t_sku, t_mult, t_end, stock_row, avail, sku, float(q),
+        )  # fmt: skip
+        if day != NO_DAY and day <= due:
+            return q
+    return -1

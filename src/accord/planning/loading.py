@@ -35,6 +35,7 @@ _supply_demand: Any = kernels.supply_demand
 _load_orders: Any = kernels.load_orders
 _commit_lines: Any = kernels.commit_lines
 _inquire: Any = kernels.inquire
+_largest_by: Any = kernels.largest_by
 
 MAX_TREE_NODES = 10_000  # per product: a BOM that explodes further is rejected
 
@@ -295,6 +296,13 @@ class LoadState:
             return None
         return max(int(day), int(self.floor[sku]))
 
+    def largest_by(self, sku: int, top: int, bottom: int, due: int) -> int:
+        """The largest whole quantity in ``bottom..top`` of ``sku`` deliverable by day
+        ``due`` (each asked, from ``top`` down; -1: none), nothing changed."""
+        if top < bottom or int(self.floor[sku]) > due:
+            return -1
+        return int(_largest_by(*self._kernel_args(), sku, top, bottom, due))
+
     def commit_many(self, skus: IntArray, quantities: FloatArray, *, keep: bool = True) -> Commits:
         """``place(..., commit=True)`` for each line in order, in one compiled call; with
         ``keep=False`` each line is placed alone on this state and put back (what each
@@ -419,4 +427,5 @@ def warm_up() -> None:
     kernels.first_day_with(avail[0], 0, 1.0)
     _commit_lines(*args, z.copy(), np.zeros(1), z.copy(), z.copy(), True)
     _inquire(*args, 0, 1.0)
+    _largest_by(*args, 0, 1, 0, 0)
     kernels.binding_step(z.copy(), z.copy(), z.copy())

@@ -162,9 +162,25 @@ def split(state: LoadState, sku: int, quantity: float, whole_day: int | None) ->
     return best
 
 
+# How many whole quantities below the one asked are each tried for a partial delivery.
+PARTIAL_SCAN = 4096
+
+
 def partial_quantity(state: LoadState, sku: int, quantity: float, due: int) -> float:
-    """The largest whole quantity (< ``quantity``) that can be delivered by day ``due``."""
-    lo, hi = 0, math.ceil(quantity) - 1
+    """The largest whole quantity (< ``quantity``) that can be delivered by day ``due``.
+
+    Each of the ``PARTIAL_SCAN`` whole quantities below ``quantity`` is tried, largest
+    first: with lots of components a larger quantity is sometimes deliverable when a smaller
+    one is not, so halving alone could miss the largest. Only when none of those fits is
+    the rest searched by halving."""
+    top = math.ceil(quantity) - 1
+    if top <= 0:
+        return 0.0
+    bottom = max(top - PARTIAL_SCAN + 1, 1)
+    found = state.largest_by(sku, top, bottom, due)
+    if found > 0:
+        return float(found)
+    lo, hi = 0, bottom - 1
     while lo < hi:
         mid = (lo + hi + 1) // 2
         day = state.earliest_day(sku, float(mid))
