@@ -865,11 +865,13 @@ def commit_lines(
     days: np.ndarray,
     waited: np.ndarray,
     keep: bool,
+    entries: bool,
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
     """``supply_demand`` for many lines in their order (the pipeline check), kept when
     ``keep`` (each line sees the ones before), else each placed alone and put back. Fills
     ``days[n]`` (NO_DAY: short) and ``waited[n]`` (the binding routing step, -1: none), and
-    returns the minutes each line took: (line, resource, day, minutes) entries."""
+    with ``entries`` returns the minutes each line took: (line, resource, day, minutes)
+    entries (empty without: comparing the rows before and after costs as much as placing)."""
     horizon = cap.shape[1]
     width = 1
     steps = 1
@@ -892,7 +894,7 @@ def commit_lines(
         m = r_start[sku + 1] - r_start[sku]
         a = t_start[sku]
         rows, _ = _subtree_rows(r_start, r_res, t_sku, t_end, stock_row, a, a)
-        rows = np.unique(rows)
+        rows = np.unique(rows) if entries else rows[:0]
         before = np.empty((rows.shape[0], horizon))
         for i in range(rows.shape[0]):
             before[i] = free[rows[i]]

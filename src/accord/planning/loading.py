@@ -303,7 +303,9 @@ class LoadState:
             return -1
         return int(_largest_by(*self._kernel_args(), sku, top, bottom, due))
 
-    def commit_many(self, skus: IntArray, quantities: FloatArray, *, keep: bool = True) -> Commits:
+    def commit_many(
+        self, skus: IntArray, quantities: FloatArray, *, keep: bool = True, entries: bool = True
+    ) -> Commits:
         """``place(..., commit=True)`` for each line in order, in one compiled call; with
         ``keep=False`` each line is placed alone on this state and put back (what each
         would take by itself)."""
@@ -311,7 +313,7 @@ class LoadState:
         waited = np.empty(len(skus), dtype=np.int64)
         line, res, day, minutes = _commit_lines(
             *self._kernel_args(), skus.astype(np.int64), quantities.astype(np.float64),
-            days, waited, keep,
+            days, waited, keep, entries,
         )  # fmt: skip
         if keep:
             self.committed += len(skus)
@@ -425,7 +427,7 @@ def warm_up() -> None:
     _supply_demand(*args, 0, 1.0, 0, False, *details)
     _load_orders(*args, z, one, z, np.zeros(1, dtype=np.int64), np.zeros(1, dtype=np.int64))
     kernels.first_day_with(avail[0], 0, 1.0)
-    _commit_lines(*args, z.copy(), np.zeros(1), z.copy(), z.copy(), True)
+    _commit_lines(*args, z.copy(), np.zeros(1), z.copy(), z.copy(), True, True)
     _inquire(*args, 0, 1.0)
     _largest_by(*args, 0, 1, 0, 0)
     kernels.binding_step(z.copy(), z.copy(), z.copy())

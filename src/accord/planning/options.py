@@ -162,25 +162,23 @@ def split(state: LoadState, sku: int, quantity: float, whole_day: int | None) ->
     return best
 
 
-# How many whole quantities below the one asked are each tried for a partial delivery.
-PARTIAL_SCAN = 4096
+# How far above the quantity halving finds each whole quantity is tried again: this many
+# times the largest lot in the product's BOM tree, at least PARTIAL_MIN and at most PARTIAL_MAX.
+PARTIAL_LOTS = 4
+PARTIAL_MIN = 16
+PARTIAL_MAX = 256
 
 
 def partial_quantity(state: LoadState, sku: int, quantity: float, due: int) -> float:
     """The largest whole quantity (< ``quantity``) that can be delivered by day ``due``.
 
-    Each of the ``PARTIAL_SCAN`` whole quantities below ``quantity`` is tried, largest
-    first: with lots of components a larger quantity is sometimes deliverable when a smaller
-    one is not, so halving alone could miss the largest. Only when none of those fits is
-    the rest searched by halving."""
+    Halving finds one that fits; lots (of the product or its components) make a slightly
+    larger quantity fit sometimes where a smaller one does not, so the whole quantities just
+    above it (a few lots' worth, see ``PARTIAL_LOTS``) are tried too, largest first."""
     top = math.ceil(quantity) - 1
     if top <= 0:
         return 0.0
-    bottom = max(top - PARTIAL_SCAN + 1, 1)
-    found = state.largest_by(sku, top, bottom, due)
-    if found > 0:
-        return float(found)
-    lo, hi = 0, bottom - 1
+    lo, hi = 0, top
     while lo < hi:
         mid = (lo + hi + 1) // 2
         day = state.earliest_day(sku, float(mid))
@@ -188,6 +186,13 @@ def partial_quantity(state: LoadState, sku: int, quantity: float, due: int) -> f
             lo = mid
         else:
             hi = mid - 1
+    if lo < top:
+        t = state.trees
+        lots = state.lot[t.sku[t.start[sku] : t.start[sku + 1]]]
+        window = int(min(max(PARTIAL_LOTS * float(lots.max()), PARTIAL_MIN), PARTIAL_MAX))
+        found = state.largest_by(sku, min(top, lo + window), lo + 1, due)
+        if found > lo:
+            return float(found)
     return float(lo)
 
 

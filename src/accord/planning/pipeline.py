@@ -228,7 +228,7 @@ def pipeline(state: LoadState, params: PipelineParams | None = None) -> Pipeline
         probabilities.append(opp.probability)
         deal_lines.append((first, len(placed_sku), value, wanted))
     skus = np.array(placed_sku, dtype=np.int64)
-    commits = work.commit_many(skus, np.array(placed_load, dtype=np.float64))
+    commits = work.commit_many(skus, np.array(placed_load, dtype=np.float64), entries=False)
     day_list, waited_list = commits.days.tolist(), commits.waited.tolist()
     for n, (first, end, value, wanted) in enumerate(deal_lines):
         opp = s.opportunities_by_id[order[n]]
