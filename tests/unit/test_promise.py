@@ -290,6 +290,43 @@ def test_committing_many_lines_at_once_equals_committing_them_one_by_one(
     assert state.committed == one_by_one.committed == len(lines)
 
 
+@settings(max_examples=40, deadline=None)
+@given(orders=orders_strategy, lines=orders_strategy)
+def test_each_line_placed_alone_reports_the_minutes_it_takes_and_changes_nothing(
+    orders: list[tuple[str, int, int]], lines: list[tuple[str, int, int]]
+) -> None:
+    # What the Monte-Carlo adds up: per line placed alone, the minutes it books per
+    # resource and day, against a placement kept on a copy and compared cell by cell.
+    rows = tuple(
+        order(s, q, (dt.date(2025, 1, 6) + dt.timedelta(days=due)).isoformat(), n=i)
+        for i, (s, q, due) in enumerate(orders)
+    )
+    state = plant(customers=CUSTOMERS, orders=rows)
+    skus = np.array([state.snapshot.sku_index[s] for s, _, _ in lines], dtype=np.int64)
+    quantities = np.array([float(q) for _, q, _ in lines])
+    before = state.copy()
+    alone = state.commit_many(skus, quantities, keep=False)
+    for name in ("free", "first_free", "avail"):
+        assert np.array_equal(getattr(state, name), getattr(before, name)), name
+    got: dict[tuple[int, int, int], float] = {}
+    cells = zip(alone.entry_line.tolist(), alone.entry_resource.tolist(),
+                alone.entry_day.tolist(), alone.entry_minutes.tolist(), strict=True)  # fmt: skip
+    for n, r, t, m in cells:
+        got[(n, r, t)] = got.get((n, r, t), 0.0) + m
+    expected: dict[tuple[int, int, int], float] = {}
+    for n, (sku, quantity) in enumerate(zip(skus.tolist(), quantities.tolist(), strict=True)):
+        trial = before.copy()
+        placed = trial.place(sku, quantity, commit=True)
+        assert alone.days[n] == (-1 if placed.day is None else placed.day)
+        if placed.day is None:
+            continue
+        for r, t in zip(*np.nonzero(before.free - trial.free > 1e-9), strict=True):
+            expected[(n, int(r), int(t))] = float(before.free[r, t] - trial.free[r, t])
+    assert got.keys() == expected.keys()
+    assert all(abs(got[k] - expected[k]) < 1e-6 for k in got)
+    assert len(lines) == 0 or any(alone.days >= 0)  # something was placed to compare
+
+
 @settings(max_examples=30, deadline=None)
 @given(
     orders=orders_strategy,

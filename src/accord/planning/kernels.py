@@ -883,6 +883,14 @@ def commit_lines(
     s_ready = np.zeros(steps, dtype=np.int64)
     s_start = np.zeros(steps, dtype=np.int64)
     s_end = np.zeros(steps, dtype=np.int64)
+    # Entries of one line placed alone: at most one per routing row of its tree and day.
+    room = 1
+    for s in range(t_start.shape[0] - 1):
+        n_rows = 0
+        for i in range(t_start[s], t_start[s + 1]):
+            c = t_sku[i]
+            n_rows += r_start[c + 1] - r_start[c]
+        room = max(room, n_rows * horizon)
     size = 1024
     e_line = np.empty(size, dtype=np.int64)
     e_res = np.empty(size, dtype=np.int64)
@@ -893,6 +901,20 @@ def commit_lines(
         sku = skus[n]
         m = r_start[sku + 1] - r_start[sku]
         a = t_start[sku]
+        if not keep:
+            if count + room > e_line.shape[0]:  # room for this line's entries
+                size = max(2 * e_line.shape[0], count + room)
+                e_line = _grow_int(e_line, size)
+                e_res = _grow_int(e_res, size)
+                e_day = _grow_int(e_day, size)
+                e_min = _grow_float(e_min, size)
+            count = _alone(
+                cap, free, first_free, r_start, r_res, r_min, r_setup, lead, lot,
+                t_start, t_sku, t_mult, t_end, stock_row, avail, sku, quantities[n], n,
+                days, waited, node_ready, node_short, s_ready[:m], s_start[:m], s_end[:m],
+                entries, e_line, e_res, e_day, e_min, count,
+            )  # fmt: skip
+            continue
         rows, _ = _subtree_rows(r_start, r_res, t_sku, t_end, stock_row, a, a)
         rows = np.unique(rows) if entries else rows[:0]
         before = np.empty((rows.shape[0], horizon))
@@ -929,6 +951,85 @@ def commit_lines(
         if not keep:
             _restore(free, first_free, avail, all_rows, stock, saved[0], saved[1], saved[2])
     return e_line[:count], e_res[:count], e_day[:count], e_min[:count]
+
+
+@njit(cache=True)
+def _alone(
+    cap: np.ndarray,
+    free: np.ndarray,
+    first_free: np.ndarray,
+    r_start: np.ndarray,
+    r_res: np.ndarray,
+    r_min: np.ndarray,
+    r_setup: np.ndarray,
+    lead: np.ndarray,
+    lot: np.ndarray,
+    t_start: np.ndarray,
+    t_sku: np.ndarray,
+    t_mult: np.ndarray,
+    t_end: np.ndarray,
+    stock_row: np.ndarray,
+    avail: np.ndarray,
+    sku: int,
+    quantity: float,
+    n: int,
+    days: np.ndarray,
+    waited: np.ndarray,
+    node_ready: np.ndarray,
+    node_short: np.ndarray,
+    step_ready: np.ndarray,
+    step_start: np.ndarray,
+    step_end: np.ndarray,
+    entries: bool,
+    e_line: np.ndarray,
+    e_res: np.ndarray,
+    e_day: np.ndarray,
+    e_min: np.ndarray,
+    count: int,
+) -> int:
+    """Line ``n`` placed alone and put back (``commit_lines`` without ``keep``): its day,
+    binding step and, with ``entries``, the minutes it took appended from ``count`` (the
+    arrays must have room for rows x (day + 1) more). Returns the new count.
+
+    A placement delivered on day d books minutes on days up to d only, so only those
+    columns of the capacity rows are compared and put back (stock rows, whole)."""
+    a = t_start[sku]
+    rows, stock = _subtree_rows(r_start, r_res, t_sku, t_end, stock_row, a, a)
+    saved_free, saved_first, saved_avail = _save(free, first_free, avail, rows, stock)
+    d, _ = _supply(
+        cap, free, first_free, r_start, r_res, r_min, r_setup, lead, lot,
+        t_start, t_sku, t_mult, t_end, stock_row, avail,
+        a, a, quantity, 0, False,
+        node_ready, node_short, step_ready, step_start, step_end,
+    )  # fmt: skip
+    days[n] = d
+    if d == NO_DAY:
+        waited[n] = -1
+        _restore(free, first_free, avail, rows, stock, saved_free, saved_first, saved_avail)
+        return count
+    waited[n] = binding_step(step_ready, step_start, step_end)
+    for i in range(rows.shape[0]):
+        r = rows[i]
+        first_seen = True
+        for j in range(i):
+            if rows[j] == r:
+                first_seen = False
+                break
+        if not first_seen:
+            continue
+        for t in range(d + 1):
+            taken = saved_free[i, t] - free[r, t]
+            if taken > EPS and entries:
+                e_line[count] = n
+                e_res[count] = r
+                e_day[count] = t
+                e_min[count] = taken
+                count += 1
+            free[r, t] = saved_free[i, t]
+        first_free[r] = saved_first[i]
+    for i in range(stock.shape[0]):
+        avail[stock[i]] = saved_avail[i]
+    return count
 
 
 @njit(cache=True)

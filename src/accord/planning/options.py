@@ -165,8 +165,8 @@ def split(state: LoadState, sku: int, quantity: float, whole_day: int | None) ->
 # How far above the quantity halving finds each whole quantity is tried again: this many
 # times the largest lot in the product's BOM tree, at least PARTIAL_MIN and at most PARTIAL_MAX.
 PARTIAL_LOTS = 4
-PARTIAL_MIN = 16
-PARTIAL_MAX = 256
+PARTIAL_MIN = 8
+PARTIAL_MAX = 32
 
 
 def partial_quantity(state: LoadState, sku: int, quantity: float, due: int) -> float:
