@@ -4,6 +4,9 @@
 - ``short-answer-component-lots-*``: the largest quantity deliverable by the end of the
   horizon was found by halving, which assumed that a smaller quantity always fits when a
   larger one does; with lots of components (5 and 12 here) 84 fit where 83 did not.
+- ``short-answer-shared-component-P0-80``: without any lot, through a component used both
+  directly and one level down, 51 to 58 fit where 50 did not; the quantities just above
+  the one halving finds were tried over too narrow a window (8).
 """
 
 from __future__ import annotations

@@ -162,19 +162,17 @@ def split(state: LoadState, sku: int, quantity: float, whole_day: int | None) ->
     return best
 
 
-# How far above the quantity halving finds each whole quantity is tried again: this many
-# times the largest lot in the product's BOM tree, at least PARTIAL_MIN and at most PARTIAL_MAX.
-PARTIAL_LOTS = 4
-PARTIAL_MIN = 8
-PARTIAL_MAX = 32
+# How many whole quantities above the one halving finds are each tried again.
+PARTIAL_WINDOW = 64
 
 
 def partial_quantity(state: LoadState, sku: int, quantity: float, due: int) -> float:
     """The largest whole quantity (< ``quantity``) that can be delivered by day ``due``.
 
-    Halving finds one that fits; lots (of the product or its components) make a slightly
-    larger quantity fit sometimes where a smaller one does not, so the whole quantities just
-    above it (a few lots' worth, see ``PARTIAL_LOTS``) are tried too, largest first."""
+    Halving finds one that fits with the next not fitting; but a larger one sometimes fits
+    where a smaller one does not (lots, components shared down the BOM, the choice among
+    stock and receipts at each level), so the ``PARTIAL_WINDOW`` whole quantities above it
+    are tried too, largest first."""
     top = math.ceil(quantity) - 1
     if top <= 0:
         return 0.0
@@ -187,10 +185,7 @@ def partial_quantity(state: LoadState, sku: int, quantity: float, due: int) -> f
         else:
             hi = mid - 1
     if lo < top:
-        t = state.trees
-        lots = state.lot[t.sku[t.start[sku] : t.start[sku + 1]]]
-        window = int(min(max(PARTIAL_LOTS * float(lots.max()), PARTIAL_MIN), PARTIAL_MAX))
-        found = state.largest_by(sku, min(top, lo + window), lo + 1, due)
+        found = state.largest_by(sku, min(top, lo + PARTIAL_WINDOW), lo + 1, due)
         if found > lo:
             return float(found)
     return float(lo)
