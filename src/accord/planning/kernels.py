@@ -634,15 +634,22 @@ def supply_demand(
     pipeline line): the delivery day, or NO_DAY when it cannot be delivered within the
     horizon. With ``keep`` the load stays when it succeeds; else every row is put back."""
     a = t_start[sku]
+    # A product with a stock row is supplied by trying each candidate and putting it back,
+    # then replaying the best (which succeeds as its trial did): when none succeeds nothing
+    # changed, so a demand that is kept needs no copy to put back. Without a stock row the
+    # product is made at once, and a failure half way leaves load behind.
+    made = r_start[sku + 1] > r_start[sku] or t_start[sku + 1] - a > 1
+    copy = not keep or (stock_row[sku] < 0 and made)
     rows, stock = _subtree_rows(r_start, r_res, t_sku, t_end, stock_row, a, a)
-    saved = _save(free, first_free, avail, rows, stock)
+    if copy:
+        saved = _save(free, first_free, avail, rows, stock)
     d, _ = _supply(
         cap, free, first_free, r_start, r_res, r_min, r_setup, lead, lot,
         t_start, t_sku, t_mult, t_end, stock_row, avail,
         a, a, quantity, start, False,
         node_ready, node_short, step_ready, step_start, step_end,
     )  # fmt: skip
-    if d == NO_DAY or not keep:
+    if copy and (d == NO_DAY or not keep):
         _restore(free, first_free, avail, rows, stock, saved[0], saved[1], saved[2])
     return d
 
