@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 from typing import Any
 
 from fastapi import Request
 from fastapi.responses import HTMLResponse
 from fastapi.templating import Jinja2Templates
+from jinja2.utils import htmlsafe_json_dumps
+from markupsafe import Markup
 
 from accord import __version__
 from accord.api.security import CSRF_COOKIE, SESSION_COOKIE
@@ -31,7 +34,16 @@ def _percent(share: float | None, digits: int = 0) -> str:
     return "—" if share is None else f"{100 * share:.{digits}f}%"
 
 
+def _chart_data(value: str | dict[str, Any] | list[Any]) -> Markup:
+    """Chart data for a ``<script type="application/json">`` block: JSON with ``<``, ``>``,
+    ``&`` and ``'`` written as ``\\u`` escapes, so no name in the data (an owner, a stage,
+    a product) can close the block or open a tag. Takes the data or its JSON text."""
+    data = json.loads(value) if isinstance(value, str) else value
+    return htmlsafe_json_dumps(data)
+
+
 templates.env.filters["number"] = _number
+templates.env.filters["chart_data"] = _chart_data
 templates.env.filters["percent"] = _percent
 templates.env.filters["days"] = wording.days
 
