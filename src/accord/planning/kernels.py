@@ -1022,6 +1022,8 @@ def commit_lines(
     e_day = np.empty(size, dtype=np.int64)
     e_min = np.empty(size)
     count = 0
+    no_rows = np.empty(0, dtype=np.int64)
+    no_before = np.empty((0, horizon))
     for n in range(skus.shape[0]):
         sku = skus[n]
         m = r_start[sku + 1] - r_start[sku]
@@ -1040,11 +1042,14 @@ def commit_lines(
                 entries, e_line, e_res, e_day, e_min, count,
             )  # fmt: skip
             continue
-        rows, _ = _subtree_rows(r_start, r_res, t_sku, t_end, stock_row, a, a)
-        rows = np.unique(rows) if entries else rows[:0]
-        before = np.empty((rows.shape[0], horizon))
-        for i in range(rows.shape[0]):
-            before[i] = free[rows[i]]
+        rows = no_rows
+        before = no_before
+        if entries:
+            rows, _ = _subtree_rows(r_start, r_res, t_sku, t_end, stock_row, a, a)
+            rows = np.unique(rows)
+            before = np.empty((rows.shape[0], horizon))
+            for i in range(rows.shape[0]):
+                before[i] = free[rows[i]]
         if not keep:
             all_rows, stock = _subtree_rows(r_start, r_res, t_sku, t_end, stock_row, a, a)
             saved = _save(free, first_free, avail, all_rows, stock)

@@ -230,32 +230,37 @@ def pipeline(state: LoadState, params: PipelineParams | None = None) -> Pipeline
     skus = np.array(placed_sku, dtype=np.int64)
     commits = work.commit_many(skus, np.array(placed_load, dtype=np.float64), entries=False)
     day_list, waited_list = commits.days.tolist(), commits.waited.tolist()
+    # The last day each customer's latest date allows, as a day index (None: any day).
+    latest_day = [None if d is None else s.day_index(d) for d in placed_latest]
     for n, (first, end, value, wanted) in enumerate(deal_lines):
         opp = s.opportunities_by_id[order[n]]
         last = 0
         short = False
-        binding: str | None = None
+        last_line = -1  # the line delivered last (ties: the later): its step binds
         for i in range(first, end):
             day = day_list[i]
             if day == NO_DAY:  # cannot be delivered within the horizon
                 short = True
                 continue
-            beyond = placed_latest[i]
-            if beyond is not None and s.date_of(day) > beyond:
+            beyond = latest_day[i]
+            if beyond is not None and day > beyond:
                 short = True
             if day >= last:
                 last = day
-                step = waited_list[i]
-                binding = None if step < 0 else _step_resource(s, placed_sku[i], step)
-        earliest = None if short else s.date_of(last)
+                last_line = i
+        binding: str | None = None
+        if last_line >= 0 and waited_list[last_line] >= 0:
+            binding = _step_resource(s, placed_sku[last_line], waited_list[last_line])
+        delivered = s.date_of(last)
+        earliest = None if short else delivered
         days_late: int | None = None
         if short:
             verdict = "short"
             at_risk += value * (opp.probability if params.weighted else 1.0)
-        elif wanted is None or s.date_of(last) <= wanted:
+        elif wanted is None or delivered <= wanted:
             verdict, days_late = "on_time", 0
         else:
-            verdict, days_late = "late", (s.date_of(last) - wanted).days
+            verdict, days_late = "late", (delivered - wanted).days
             at_risk += value * (opp.probability if params.weighted else 1.0)
         deals.append(
             DealRow(opp.opportunity_id, opp.customer, earliest, wanted, verdict, days_late,
