@@ -167,7 +167,7 @@ def test_sixteen_clients_at_once_take_exactly_what_fits(db_url: str, db: Databas
     for conflict in conflicts:
         assert conflict.status == 409
         assert_fresh_conflict(conflict.details[0])
-    active = list_reservations(db, "active")
+    active = list_reservations(db, "active", now=NOW)
     assert sorted(r.id for r in active) == sorted(w.reservation.id for w in winners)
     assert sum(r.quantity for r in active) == WINNERS * EACH
     assert_within_capacity(db, NOW)
@@ -184,9 +184,9 @@ def test_sixteen_clients_at_once_take_exactly_what_fits(db_url: str, db: Databas
     assert (len(again), len(lost)) == (2, CLIENTS - 2)
     for conflict in lost:
         assert_fresh_conflict(conflict.details[0])
-    assert len(list_reservations(db, "active")) == WINNERS
+    assert len(list_reservations(db, "active", now=NOW)) == WINNERS
     assert_within_capacity(db, NOW)
-    assert_written_whole(db, list_reservations(db))
+    assert_written_whole(db, list_reservations(db, now=NOW))
 
 
 def test_sixteen_http_clients_at_once_get_201_or_409_with_a_fresh_answer(
@@ -217,4 +217,4 @@ def test_sixteen_http_clients_at_once_get_201_or_409_with_a_fresh_answer(
             assert answer.json()["promise"]["verdict"] == "on_time"
     now = dt.datetime.now(dt.UTC)  # the API reserves at the real time
     assert_within_capacity(db, now)
-    assert_written_whole(db, list_reservations(db))
+    assert_written_whole(db, list_reservations(db, now=NOW))

@@ -60,7 +60,7 @@ def test_a_reservation_is_seen_by_the_next_question_until_released(db: Database)
     ]
     # Expired: no longer holds capacity.
     assert ask(db, now=NOW + dt.timedelta(days=8)) == before
-    assert confirm(db, made.reservation.id).status == "confirmed"
+    assert confirm(db, made.reservation.id, now=NOW).status == "confirmed"
     assert ask(db, now=NOW + dt.timedelta(days=8)) == after  # confirmed ones do not expire
     assert release(db, made.reservation.id).status == "released"
     assert ask(db) == before
@@ -107,7 +107,7 @@ def test_two_clients_reserving_the_last_capacity_at_once_one_wins(
     conflicts = [o for o in outcomes if isinstance(o, Conflict)]
     assert len(outcomes) == 2 and len(conflicts) == 1
     assert conflicts[0].details[0]["verdict"] == "late"
-    assert [r.status for r in list_reservations(db)] == ["active"]
+    assert [r.status for r in list_reservations(db, now=NOW)] == ["active"]
 
 
 def test_a_deal_check_promises_its_lines_checks_scope_and_is_logged(db: Database) -> None:
@@ -133,3 +133,36 @@ def test_a_deal_check_promises_its_lines_checks_scope_and_is_logged(db: Database
     assert logged[0]["answer"]["lines"][0]["earliest_date"] == "2026-11-12"
     with pytest.raises(NotFound):
         check_deal(db, snapshot_of(db), Desk(), "OPP-404")
+
+
+def test_an_expired_reservation_reads_expired_and_is_confirmed_only_if_still_free(
+    db: Database,
+) -> None:
+    desk = Desk()
+    later = NOW + dt.timedelta(days=8)  # past the 7-day hold
+    request = PromiseRequest("PUMP-300", 400, WANTED, "NORDWIND")
+    first = reserve(db, snapshot_of(db), desk, request, now=NOW).reservation
+    assert [r.status for r in list_reservations(db, now=later)] == ["expired"]
+    assert list_reservations(db, "active", now=later) == []
+    assert [r.id for r in list_reservations(db, "expired", now=later)] == [first.id]
+    # Without the company to check against, an expired one cannot be confirmed.
+    with pytest.raises(Conflict, match="expired"):
+        confirm(db, first.id, now=later)
+    # Nobody took its capacity: confirmed, at its date.
+    kept = confirm(db, first.id, snapshot=snapshot_of(db), desk=desk, now=later)
+    assert (kept.status, kept.promised_date) == ("confirmed", WANTED)
+    # A second one (as soon as possible: the first holds 20 Nov) expires, a rival takes the
+    # capacity it gave back: confirming the second is a conflict with the fresh answer.
+    soonest = PromiseRequest("PUMP-300", 400, None, "NORDWIND")
+    second = reserve(db, snapshot_of(db), desk, soonest, now=later).reservation
+    much_later = later + dt.timedelta(days=8)
+    rival = reserve(db, snapshot_of(db), desk, soonest, now=much_later).reservation
+    assert rival.promised_date == second.promised_date  # the capacity it gave back
+    with pytest.raises(Conflict, match="capacity has been taken") as caught:
+        confirm(db, second.id, snapshot=snapshot_of(db), desk=desk, now=much_later)
+    assert caught.value.details[0]["earliest_date"] > second.promised_date.isoformat()
+    assert [r.status for r in list_reservations(db, now=much_later)] == [
+        "confirmed",
+        "expired",
+        "active",
+    ]

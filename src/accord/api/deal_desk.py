@@ -127,15 +127,25 @@ def post_reservation(
 def get_reservations(
     db: Db,
     status: Annotated[
-        str | None, Query(description="active, confirmed or released; default: all.")
+        str | None,
+        Query(description="active, expired, confirmed or released; default: all."),
     ] = None,
 ) -> dict[str, Any]:
     return {"reservations": [r.to_json() for r in list_reservations(db, status)]}
 
 
 @router.post("/reservations/{reservation_id}/confirm", summary="Confirm a reservation")
-def post_confirm(reservation_id: ReservationId, db: Db, user: MayReserve) -> dict[str, Any]:
-    return confirm(db, reservation_id, by=user.username).to_json()
+def post_confirm(
+    reservation_id: ReservationId,
+    db: Db,
+    user: MayReserve,
+    company: CurrentCompany,
+    desk: CurrentDesk,
+) -> dict[str, Any]:
+    """409 when it expired and its capacity has been taken since (with a fresh answer)."""
+    return confirm(
+        db, reservation_id, by=user.username, snapshot=company.snapshot, desk=desk
+    ).to_json()
 
 
 @router.post("/reservations/{reservation_id}/release", summary="Release a reservation")

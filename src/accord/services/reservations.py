@@ -1,6 +1,10 @@
 """Reservations: commit a promise's load (seen by every later question), confirm it, or
 release it. Writes are serialised (one database lock) and the capacity is checked again
 inside the lock, so two clients asking for the last free capacity cannot both get it.
+
+An active reservation past its expiry holds nothing: it reads ``expired`` everywhere, and
+confirming it checks its capacity again under the lock (409 with a fresh answer when
+others have taken it since).
 """
 
 from __future__ import annotations
@@ -36,10 +40,12 @@ class Reservation:
     created_by: str | None
 
     @classmethod
-    def from_row(cls, row: dict[str, Any]) -> Reservation:
-        def utc(t: dt.datetime) -> dt.datetime:
-            return t if t.tzinfo else t.replace(tzinfo=dt.UTC)
-
+    def from_row(cls, row: dict[str, Any], now: dt.datetime | None = None) -> Reservation:
+        """The row as stored; an active one past its expiry (at ``now``) is ``expired``."""
+        expires_at = _utc(row["expires_at"])
+        status = row["status"]
+        if status == "active" and expires_at <= (now or utc_now()):
+            status = "expired"
         return cls(
             id=int(row["id"]),
             sku=row["sku"],
@@ -48,9 +54,9 @@ class Reservation:
             opportunity_id=row["opportunity_id"],
             requested_date=row["requested_date"],
             promised_date=row["promised_date"],
-            created_at=utc(row["created_at"]),
-            expires_at=utc(row["expires_at"]),
-            status=row["status"],
+            created_at=_utc(row["created_at"]),
+            expires_at=expires_at,
+            status=status,
             created_by=row["created_by"],
         )
 
@@ -68,6 +74,10 @@ class Reservation:
             "status": self.status,
             "created_by": self.created_by,
         }
+
+
+def _utc(t: dt.datetime) -> dt.datetime:
+    return t if t.tzinfo else t.replace(tzinfo=dt.UTC)
 
 
 def _iso(day: dt.date | None) -> str | None:
@@ -169,7 +179,7 @@ def reserve(
                 opportunity_id=opportunity_id,
             )
         uow.commit()
-    return Reserved(Reservation.from_row({"id": rid, **values}), answer)
+    return Reserved(Reservation.from_row({"id": rid, **values}, now), answer)
 
 
 def _transition(
@@ -198,9 +208,59 @@ def _transition(
     return Reservation.from_row({**row, "status": status})
 
 
-def confirm(db: Database, reservation_id: int, by: str | None = None) -> Reservation:
-    """Confirmed: it keeps its load (no expiry) until it becomes an order in the dataset."""
-    return _transition(db, reservation_id, "confirmed", ("active", "confirmed"), by)
+def confirm(
+    db: Database,
+    reservation_id: int,
+    by: str | None = None,
+    *,
+    snapshot: Snapshot | None = None,
+    desk: Desk | None = None,
+    now: dt.datetime | None = None,
+) -> Reservation:
+    """Confirmed: it keeps its load (no expiry) until it becomes an order in the dataset.
+
+    An expired one gave its capacity back: it is confirmed only when, checked again inside
+    the lock against everything held now (``snapshot`` and ``desk`` needed), its quantity
+    still comes by its promised date; else Conflict with the fresh answer."""
+    moment = now or utc_now()
+    if not 1 <= reservation_id <= MAX_RESERVATION_ID:
+        raise NotFound(f"no reservation {reservation_id}")
+    with db.unit_of_work(write=True) as uow:
+        conn = uow.connection
+        deal_repository.lock_reservations(conn)
+        row = deal_repository.get_reservation(conn, reservation_id)
+        if row is None:
+            raise NotFound(f"no reservation {reservation_id}")
+        held = Reservation.from_row(row, moment)
+        if held.status not in ("active", "confirmed", "expired"):
+            raise Conflict(f"reservation {reservation_id} is {held.status}: it cannot be confirmed")
+        if held.status == "expired":
+            _check_still_free(conn, held, snapshot, desk, moment)
+        deal_repository.set_status(conn, reservation_id, "confirmed")
+        if by:
+            audit(uow, by, "confirmed", f"reservation {reservation_id}", sku=row["sku"])
+        uow.commit()
+    return Reservation.from_row({**row, "status": "confirmed"}, moment)
+
+
+def _check_still_free(
+    conn: Any, held: Reservation, snapshot: Snapshot | None, desk: Desk | None, now: dt.datetime
+) -> None:
+    """Conflict unless the expired reservation's quantity still comes by its promised date
+    against what every other reservation holds now."""
+    lapsed = f"reservation {held.id} expired on {held.expires_at:%Y-%m-%d %H:%M} UTC"
+    if snapshot is None or desk is None or held.promised_date is None:
+        raise Conflict(f"{lapsed}: reserve again")
+    request = PromiseRequest(held.sku, held.quantity, held.requested_date, held.customer)
+    with desk.using(snapshot, deal_repository.loaded_reservations(conn, now)) as (state, avg):
+        answer = promise(state, request, with_options=False, company_average=avg)
+    if answer.earliest_date is None or answer.earliest_date > held.promised_date:
+        when = answer.earliest_date.isoformat() if answer.earliest_date else "none in horizon"
+        raise Conflict(
+            f"{lapsed} and its capacity has been taken since: {held.quantity:g} x {held.sku}"
+            f" now comes {when}, not {held.promised_date.isoformat()}",
+            details=[answer.to_json()],
+        )
 
 
 def release(db: Database, reservation_id: int, by: str | None = None) -> Reservation:
@@ -208,11 +268,19 @@ def release(db: Database, reservation_id: int, by: str | None = None) -> Reserva
     return _transition(db, reservation_id, "released", ("active", "confirmed", "released"), by)
 
 
-def list_reservations(db: Database, status: str | None = None) -> list[Reservation]:
-    if status is not None and status not in ("active", "confirmed", "released"):
-        raise BadInput(f"status must be active, confirmed or released, got {status!r}")
+STATUSES = ("active", "expired", "confirmed", "released")
+
+
+def list_reservations(
+    db: Database, status: str | None = None, now: dt.datetime | None = None
+) -> list[Reservation]:
+    """Reservations, oldest first; ``status`` one of STATUSES (an expired one is stored as
+    active and read as expired)."""
+    if status is not None and status not in STATUSES:
+        raise BadInput(f"status must be one of {', '.join(STATUSES)}, got {status!r}")
+    stored = "active" if status == "expired" else status
+    moment = now or utc_now()
     with db.unit_of_work() as uow:
-        return [
-            Reservation.from_row(r)
-            for r in deal_repository.all_reservations(uow.connection, status)
-        ]
+        rows = deal_repository.all_reservations(uow.connection, stored)
+    found = [Reservation.from_row(r, moment) for r in rows]
+    return [r for r in found if status is None or r.status == status]

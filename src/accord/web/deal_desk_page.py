@@ -198,10 +198,11 @@ def reserve_line(
 
 @router.post("/deal-desk/reservations/{reservation_id}/{action}")
 def change_reservation(
-    db: Db, user: MayReserve, reservation_id: int, action: str
+    store: Store, desk: CurrentDesk, db: Db, user: MayReserve, reservation_id: int, action: str
 ) -> RedirectResponse:
     if action == "confirm":
-        reservations.confirm(db, reservation_id, by=user.username)
+        snapshot = store.current().snapshot
+        reservations.confirm(db, reservation_id, by=user.username, snapshot=snapshot, desk=desk)
     elif action == "release":
         reservations.release(db, reservation_id, by=user.username)
     else:
