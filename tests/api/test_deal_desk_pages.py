@@ -101,3 +101,12 @@ def test_the_form_takes_the_customer_s_terms_and_keeps_what_was_typed(client):
     assert soon.status_code == 200 and 'data-testid="answer"' in soon.text
     bad = client.get("/deal-desk", params={**asked, "min_shipment": "500"}, headers=HTML)
     assert bad.status_code == 200 and 'role="alert"' in bad.text and "min_shipment" in bad.text
+
+
+@pytest.mark.parametrize("typed", ["pump-300", "Pump-300", "pump 300 L"])
+def test_the_product_is_found_by_sku_or_name_in_any_case(client, typed):
+    # PUMP-300 is named "Pump 300 l" in the tiny company.
+    page = client.get("/deal-desk", params={"sku": typed, "quantity": "5"}, headers=HTML)
+    assert page.status_code == 200
+    assert 'data-testid="answer"' in page.text and "PUMP-300" in page.text
+    assert 'role="alert"' not in page.text

@@ -18,6 +18,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse
 from accord.api.deal_desk import CurrentDesk
 from accord.api.deps import AsOf, Db, Store
 from accord.api.security import MayCheckDeal, MayReserve
+from accord.domain.snapshot import Snapshot
 from accord.errors import AccordError, BadInput, Conflict, NoData
 from accord.planning.pipeline import PipelineParams
 from accord.planning.promise import PromiseRequest
@@ -108,7 +109,8 @@ def deal_desk(
             # An inquiry: the check is logged only when the rep presses "Check and log".
             context["check"] = check_deal(None, company.snapshot, desk, opportunity).to_json()
         elif sku.strip() and quantity.strip():
-            question = _question(sku, quantity, by, latest, min_shipment)
+            named = _product_sku(company.snapshot, sku.strip())
+            question = _question(named, quantity, by, latest, min_shipment)
             context["answer"] = inquire(company.snapshot, desk, question, db).to_json()
     except AccordError as exc:
         context["error"] = exc.message
@@ -175,7 +177,8 @@ def reserve_line(
     }
     question: PromiseRequest | None = None
     try:
-        question = _question(sku, quantity, by, latest, min_shipment)
+        named = _product_sku(company.snapshot, sku.strip())
+        question = _question(named, quantity, by, latest, min_shipment)
         done = reservations.reserve(
             db,
             company.snapshot,
@@ -258,3 +261,16 @@ def pipeline_page(
             "currency": company.snapshot.settings.currency or "",
         },
     )
+
+
+def _product_sku(snapshot: Snapshot, typed: str) -> str:
+    """The product a rep typed: its SKU exactly, else its SKU or its name in any case
+    ("hex-290", "Plate heat exchanger 290"); as typed when none matches (the answer then
+    says it is unknown)."""
+    if typed in snapshot.sku_index:
+        return typed
+    wanted = typed.casefold()
+    for product in snapshot.products:
+        if product.sku.casefold() == wanted or (product.name or "").casefold() == wanted:
+            return product.sku
+    return typed
