@@ -264,18 +264,26 @@ def test_loads_stay_within_capacity_and_a_reservation_never_brings_a_date_forwar
         assert again.day is None or again.day >= first.day
 
 
-@settings(max_examples=40, deadline=None)
-@given(orders=orders_strategy, lines=orders_strategy)
-def test_committing_many_lines_at_once_equals_committing_them_one_by_one(
+def _book_and_lines(
     orders: list[tuple[str, int, int]], lines: list[tuple[str, int, int]]
-) -> None:
+) -> tuple[LoadState, np.ndarray, np.ndarray]:
+    """The plant after ``orders`` (sku, quantity, days from as-of to due), and ``lines`` as
+    the product indexes and quantities ``commit_many`` takes."""
     rows = tuple(
         order(s, q, (dt.date(2025, 1, 6) + dt.timedelta(days=due)).isoformat(), n=i)
         for i, (s, q, due) in enumerate(orders)
     )
     state = plant(customers=CUSTOMERS, orders=rows)
     skus = np.array([state.snapshot.sku_index[s] for s, _, _ in lines], dtype=np.int64)
-    quantities = np.array([float(q) for _, q, _ in lines])
+    return state, skus, np.array([float(q) for _, q, _ in lines])
+
+
+@settings(max_examples=40, deadline=None)
+@given(orders=orders_strategy, lines=orders_strategy)
+def test_committing_many_lines_at_once_equals_committing_them_one_by_one(
+    orders: list[tuple[str, int, int]], lines: list[tuple[str, int, int]]
+) -> None:
+    state, skus, quantities = _book_and_lines(orders, lines)
     one_by_one = state.copy()
     expected_days, expected_waits = [], []
     for sku, quantity in zip(skus.tolist(), quantities.tolist(), strict=True):
@@ -297,13 +305,7 @@ def test_each_line_placed_alone_reports_the_minutes_it_takes_and_changes_nothing
 ) -> None:
     # What the Monte-Carlo adds up: per line placed alone, the minutes it books per
     # resource and day, against a placement kept on a copy and compared cell by cell.
-    rows = tuple(
-        order(s, q, (dt.date(2025, 1, 6) + dt.timedelta(days=due)).isoformat(), n=i)
-        for i, (s, q, due) in enumerate(orders)
-    )
-    state = plant(customers=CUSTOMERS, orders=rows)
-    skus = np.array([state.snapshot.sku_index[s] for s, _, _ in lines], dtype=np.int64)
-    quantities = np.array([float(q) for _, q, _ in lines])
+    state, skus, quantities = _book_and_lines(orders, lines)
     before = state.copy()
     alone = state.commit_many(skus, quantities, keep=False)
     for name in ("free", "first_free", "avail"):

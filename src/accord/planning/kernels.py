@@ -298,10 +298,12 @@ def _produce_steps(
     step_ready: np.ndarray,
     step_start: np.ndarray,
     step_end: np.ndarray,
+    deadline: int,
 ) -> tuple[int, float]:
     """The routing of product ``c`` for a lot of ``n`` made for ``quantity``, from position
     (d, f) where its components are ready; then its lead time and the lot's surplus to
-    stock. Returns where it is ready, (NO_DAY, 0) beyond the horizon."""
+    stock. Returns where it is ready, (NO_DAY, 0) beyond the horizon or when a step ends
+    after ``deadline`` (it stops there: the horizon for no deadline)."""
     horizon = avail.shape[1]
     for j in range(r_start[c], r_start[c + 1]):
         minutes = n * r_min[j] + r_setup[j]
@@ -312,7 +314,7 @@ def _produce_steps(
         if root:
             step_start[j - r_start[c]] = first
             step_end[j - r_start[c]] = d
-        if d == NO_DAY:
+        if d == NO_DAY or d > deadline:
             return NO_DAY, 0.0
     if lead[c] > 0:
         d += lead[c]
@@ -373,7 +375,7 @@ def _supply(
         return _produce_steps(
             cap, free, first_free, r_start, r_res, r_min, r_setup, lead, stock_row, avail,
             t_sku[node0], node0 == a, _lot(quantity0, lot[t_sku[node0]]), quantity0,
-            start0, 0.0, step_ready, step_start, step_end,
+            start0, 0.0, step_ready, step_start, step_end, horizon,
         )  # fmt: skip
     # Depth of the subtree and the rows a trial may save at each depth: the stack bounds.
     depth = 0
@@ -451,7 +453,7 @@ def _supply(
             ret_d, ret_f = _produce_steps(
                 cap, free, first_free, r_start, r_res, r_min, r_setup, lead, stock_row, avail,
                 c, local == 0, ff[sp, _G_N], q, fi[sp, _F_D], ff[sp, _G_F],
-                step_ready, step_start, step_end,
+                step_ready, step_start, step_end, horizon,
             )  # fmt: skip
             sp -= 1
             continue
@@ -672,8 +674,8 @@ def _try_routing(
     start: int,
     target: int,
     rows: np.ndarray,
-    saved_free: np.ndarray,
-    saved_first: np.ndarray,
+    stock: np.ndarray,
+    saved: tuple[np.ndarray, np.ndarray, np.ndarray],
     keep: bool,
     step_ready: np.ndarray,
     step_start: np.ndarray,
@@ -683,46 +685,32 @@ def _try_routing(
     when that is on or before ``target``, else NO_DAY; kept only when ``keep`` and ready
     by ``target``, else put back.
 
-    The same answer as producing and comparing, cheaper: steps stop as soon as one ends
-    after what the target allows, and only the days the steps booked (``start`` to the last
-    one reached) are put back, from ``saved_*`` (the rows as ``_save`` copied them)."""
+    The same answer as producing and comparing, cheaper: the steps stop as soon as one ends
+    after what the target allows, and only the days they booked (``start`` to the last one
+    reached) are put back from ``saved`` (``_save`` of ``rows`` and ``stock``)."""
     horizon = avail.shape[1]
-    deadline = target - lead[c]
-    n = _lot(quantity, lot[c])
-    d = start
-    f = 0.0
-    reached = start
-    ok = True
-    for j in range(r_start[c], r_start[c + 1]):
-        step_ready[j - r_start[c]] = d
-        r = r_res[j]
-        first, d, f = place_step(cap[r], free[r], first_free, r, d, f, n * r_min[j] + r_setup[j])
-        step_start[j - r_start[c]] = first
-        step_end[j - r_start[c]] = d
-        if d == NO_DAY:
-            reached = horizon - 1
-            ok = False
-            break
-        reached = max(reached, d)
-        if d > deadline:
-            ok = False
-            break
-    if ok and keep:
-        ready = d + lead[c] if lead[c] > 0 else d
-        surplus = n - quantity
-        k = stock_row[c]
-        if surplus > EPS and k >= 0:
-            for t in range(ready, horizon):
-                avail[k, t] += surplus
-        return ready
+    _clear_steps(step_ready, step_start, step_end)
+    d, _ = _produce_steps(
+        cap, free, first_free, r_start, r_res, r_min, r_setup, lead, stock_row, avail,
+        c, True, _lot(quantity, lot[c]), quantity, start, 0.0,
+        step_ready, step_start, step_end, target - lead[c],
+    )  # fmt: skip
+    if d != NO_DAY and keep:
+        return d
+    reached = start  # the last day a step booked: steps not reached are still cleared
+    for j in range(step_ready.shape[0]):
+        if step_ready[j] != NO_DAY:
+            reached = max(reached, step_end[j] if step_end[j] != NO_DAY else horizon - 1)
+    saved_free, saved_first, saved_avail = saved
     for i in range(rows.shape[0]):
         r = rows[i]
         for t in range(start, reached + 1):
             free[r, t] = saved_free[i, t]
         first_free[r] = saved_first[i]
-    if not ok:
-        return NO_DAY
-    return d + lead[c] if lead[c] > 0 else d
+    if d != NO_DAY:  # ready in time but not kept: the lot's surplus went to stock
+        for i in range(stock.shape[0]):
+            avail[stock[i]] = saved_avail[i]
+    return d
 
 
 @njit(cache=True)
@@ -790,7 +778,7 @@ def place_order(
             while True:
                 d = _try_routing(
                     cap, free, first_free, r_start, r_res, r_min, r_setup, lead, lot,
-                    stock_row, avail, sku, rest, probe, target, rows, saved[0], saved[1],
+                    stock_row, avail, sku, rest, probe, target, rows, stock, saved,
                     probe == latest, step_ready, step_start, step_end,
                 )  # fmt: skip
                 if d != NO_DAY:
@@ -809,7 +797,7 @@ def place_order(
                         mid = (ok + bad) // 2
                         d = _try_routing(
                             cap, free, first_free, r_start, r_res, r_min, r_setup, lead, lot,
-                            stock_row, avail, sku, rest, mid, target, rows, saved[0], saved[1],
+                            stock_row, avail, sku, rest, mid, target, rows, stock, saved,
                             False, step_ready, step_start, step_end,
                         )  # fmt: skip
                         if d != NO_DAY:
@@ -818,7 +806,7 @@ def place_order(
                             bad = mid
                     kept = _try_routing(
                         cap, free, first_free, r_start, r_res, r_min, r_setup, lead, lot,
-                        stock_row, avail, sku, rest, ok, target, rows, saved[0], saved[1],
+                        stock_row, avail, sku, rest, ok, target, rows, stock, saved,
                         True, step_ready, step_start, step_end,
                     )  # fmt: skip
                 if x > EPS:
@@ -1050,9 +1038,6 @@ def commit_lines(
             before = np.empty((rows.shape[0], horizon))
             for i in range(rows.shape[0]):
                 before[i] = free[rows[i]]
-        if not keep:
-            all_rows, stock = _subtree_rows(r_start, r_res, t_sku, t_end, stock_row, a, a)
-            saved = _save(free, first_free, avail, all_rows, stock)
         days[n] = supply_demand(
             cap, free, first_free, r_start, r_res, r_min, r_setup, lead, lot,
             t_start, t_sku, t_mult, t_end, stock_row, avail,
@@ -1078,8 +1063,6 @@ def commit_lines(
                     e_day[count] = t
                     e_min[count] = taken
                     count += 1
-        if not keep:
-            _restore(free, first_free, avail, all_rows, stock, saved[0], saved[1], saved[2])
     return e_line[:count], e_res[:count], e_day[:count], e_min[:count]
 
 

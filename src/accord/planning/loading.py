@@ -228,6 +228,14 @@ class LoadState:
             self.stock_row, self.avail,
         )  # fmt: skip
 
+    def step_resource(self, sku: int, step: int) -> str | None:
+        """The resource of routing step ``step`` (0-based, in step order) of product
+        ``sku``; None when there is no such step (-1: nothing was made)."""
+        first, end = int(self.r_start[sku]), int(self.r_start[sku + 1])
+        if step < 0 or first + step >= end:
+            return None
+        return self.snapshot.resources[int(self.r_res[first + step])].resource
+
     def has_supply_route(self, sku: int) -> bool:
         """Made (a routing or a BOM) or bought (a lead time) rather than only stocked."""
         return self.is_made(sku) or self.is_bought(sku)

@@ -193,18 +193,16 @@ def order_plan(state: LoadState) -> OrderPlan:
     due = s.order_due_day.tolist()
     skus = s.order_sku.tolist()
     prices = s.unit_price.tolist()
-    verdicts: list[str] = []
-    for i, o in enumerate(s.open_orders):
-        verdicts.append(_verdict(o, days[i], due[i], s.date_of(days[i]) if days[i] >= 0 else None))
+    planned_dates = [s.date_of(day) if day >= 0 else None for day in days]
+    verdicts = [_verdict(o, days[i], due[i], planned_dates[i]) for i, o in enumerate(s.open_orders)]
     why = _reasons(state, [i for i, v in enumerate(verdicts) if v != "on_time"])
     lines: list[OrderLinePlan] = []
     for i, o in enumerate(s.open_orders):
-        day, verdict = days[i], verdicts[i]
-        planned = s.date_of(day) if day >= 0 else None
+        day, verdict, planned = days[i], verdicts[i], planned_dates[i]
         days_late: int | None = None
         if planned is not None:
             days_late = 0 if verdict == "on_time" else max(day - due[i], 0)
-        resource = _step_resource(state, skus[i], steps[i])
+        resource = state.step_resource(skus[i], steps[i])
         customer = s.customers_by_id.get(o.customer)
         lines.append(
             OrderLinePlan(
@@ -249,14 +247,6 @@ def _verdict(order: Order, day: int, due: int, planned: dt.date | None) -> str:
     if planned is None or (latest is not None and planned > latest):
         return "short"
     return "late" if day > due else "on_time"
-
-
-def _step_resource(state: LoadState, sku: int, step: int) -> str | None:
-    """The resource of routing step ``step`` (in step order) of product ``sku``."""
-    first, end = int(state.r_start[sku]), int(state.r_start[sku + 1])
-    if step < 0 or first + step >= end:
-        return None
-    return state.snapshot.resources[int(state.r_res[first + step])].resource
 
 
 def _reasons(state: LoadState, wanted: list[int]) -> dict[int, str]:
@@ -342,6 +332,6 @@ def _plain_reason(state: LoadState, i: int) -> str:
     day = int(state.order_day[i])
     if day < 0:
         return f"it cannot be delivered within the planning horizon (to {s.date_of(s.horizon - 1)})"
-    resource = _step_resource(state, int(s.order_sku[i]), int(state.order_step[i]))
+    resource = state.step_resource(int(s.order_sku[i]), int(state.order_step[i]))
     at = "" if resource is None else f", bound by {s.resources_by_id[resource].name}"
     return f"the earliest it can be delivered is {wording.date(s.date_of(day))}{at}"

@@ -250,7 +250,7 @@ def pipeline(state: LoadState, params: PipelineParams | None = None) -> Pipeline
                 last_line = i
         binding: str | None = None
         if last_line >= 0 and waited_list[last_line] >= 0:
-            binding = _step_resource(s, placed_sku[last_line], waited_list[last_line])
+            binding = work.step_resource(placed_sku[last_line], waited_list[last_line])
         delivered = s.date_of(last)
         earliest = None if short else delivered
         days_late: int | None = None
@@ -276,11 +276,6 @@ def pipeline(state: LoadState, params: PipelineParams | None = None) -> Pipeline
         )  # fmt: skip
     load = _load_table(work, firm_free, entries, probabilities, params)
     return PipelineResult(tuple(deals), at_risk, load, params.weighted, params.draws)
-
-
-def _step_resource(s: Snapshot, sku: int, step: int) -> str:
-    """The resource of routing step ``step`` of product ``sku``."""
-    return s.routings[s.products[sku].sku][step].resource
 
 
 Entries = tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]  # deal, resource, day, minutes

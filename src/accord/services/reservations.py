@@ -10,8 +10,11 @@ others have taken it since).
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
+
+from sqlalchemy import Connection
 
 from accord.domain.snapshot import Snapshot
 from accord.errors import BadInput, Conflict, NotFound
@@ -188,7 +191,14 @@ def _transition(
     status: str,
     allowed: tuple[str, ...],
     by: str | None = None,
+    *,
+    check: Callable[[Connection, Reservation], None] | None = None,
+    now: dt.datetime | None = None,
 ) -> Reservation:
+    """Move a reservation to ``status`` from one of ``allowed`` (as read at ``now``: an
+    active one past its expiry is ``expired``), inside the reservation lock, after
+    ``check`` (which raises to refuse)."""
+    moment = now or utc_now()
     if not 1 <= reservation_id <= MAX_RESERVATION_ID:
         raise NotFound(f"no reservation {reservation_id}")
     with db.unit_of_work(write=True) as uow:
@@ -197,15 +207,16 @@ def _transition(
         row = deal_repository.get_reservation(conn, reservation_id)
         if row is None:
             raise NotFound(f"no reservation {reservation_id}")
-        if row["status"] not in allowed:
-            raise Conflict(
-                f"reservation {reservation_id} is {row['status']}: it cannot be {status}"
-            )
+        held = Reservation.from_row(row, moment)
+        if held.status not in allowed:
+            raise Conflict(f"reservation {reservation_id} is {held.status}: it cannot be {status}")
+        if check is not None:
+            check(conn, held)
         deal_repository.set_status(conn, reservation_id, status)
         if by:
             audit(uow, by, status, f"reservation {reservation_id}", sku=row["sku"])
         uow.commit()
-    return Reservation.from_row({**row, "status": status})
+    return Reservation.from_row({**row, "status": status}, moment)
 
 
 def confirm(
@@ -223,28 +234,23 @@ def confirm(
     the lock against everything held now (``snapshot`` and ``desk`` needed), its quantity
     still comes by its promised date; else Conflict with the fresh answer."""
     moment = now or utc_now()
-    if not 1 <= reservation_id <= MAX_RESERVATION_ID:
-        raise NotFound(f"no reservation {reservation_id}")
-    with db.unit_of_work(write=True) as uow:
-        conn = uow.connection
-        deal_repository.lock_reservations(conn)
-        row = deal_repository.get_reservation(conn, reservation_id)
-        if row is None:
-            raise NotFound(f"no reservation {reservation_id}")
-        held = Reservation.from_row(row, moment)
-        if held.status not in ("active", "confirmed", "expired"):
-            raise Conflict(f"reservation {reservation_id} is {held.status}: it cannot be confirmed")
+
+    def still_free(conn: Connection, held: Reservation) -> None:
         if held.status == "expired":
             _check_still_free(conn, held, snapshot, desk, moment)
-        deal_repository.set_status(conn, reservation_id, "confirmed")
-        if by:
-            audit(uow, by, "confirmed", f"reservation {reservation_id}", sku=row["sku"])
-        uow.commit()
-    return Reservation.from_row({**row, "status": "confirmed"}, moment)
+
+    return _transition(
+        db, reservation_id, "confirmed", ("active", "confirmed", "expired"), by,
+        check=still_free, now=moment,
+    )  # fmt: skip
 
 
 def _check_still_free(
-    conn: Any, held: Reservation, snapshot: Snapshot | None, desk: Desk | None, now: dt.datetime
+    conn: Connection,
+    held: Reservation,
+    snapshot: Snapshot | None,
+    desk: Desk | None,
+    now: dt.datetime,
 ) -> None:
     """Conflict unless the expired reservation's quantity still comes by its promised date
     against what every other reservation holds now."""
@@ -265,7 +271,9 @@ def _check_still_free(
 
 def release(db: Database, reservation_id: int, by: str | None = None) -> Reservation:
     """Released: its load is freed for every later question."""
-    return _transition(db, reservation_id, "released", ("active", "confirmed", "released"), by)
+    return _transition(
+        db, reservation_id, "released", ("active", "expired", "confirmed", "released"), by
+    )
 
 
 STATUSES = ("active", "expired", "confirmed", "released")
