@@ -2,6 +2,11 @@
 
 Parsers raise ``CellError`` with a message that does not repeat the location; the caller
 knows the file, row and column. Formatting is the inverse: ``parse(format(v)) == v``.
+
+Exported text is formula-safe (OWASP "CSV injection"): text that a spreadsheet would run
+as a formula (it begins with ``= + - @``, a tab or a carriage return) is written with a
+``'`` in front, and so is text that already begins with ``'``, so that reading strips
+exactly one ``'`` and the round trip is lossless: ``read_text(safe_text(t)) == t``.
 """
 
 from __future__ import annotations
@@ -154,3 +159,23 @@ def format_cell(value: Any) -> str:
     if isinstance(value, dt.date):
         return value.isoformat()
     return str(value)
+
+
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+QUOTE = "'"
+_QUOTED_STARTS = (*FORMULA_STARTS, QUOTE)
+
+
+def safe_text(text: str) -> str:
+    """``text`` as an exported cell: a spreadsheet shows it, never runs it."""
+    return QUOTE + text if text.startswith(_QUOTED_STARTS) else text
+
+
+def read_text(text: str) -> str:
+    """The inverse of ``safe_text``: the ``'`` it added dropped, anything else unchanged."""
+    return text[1:] if text.startswith(QUOTE) and text[1:2].startswith(_QUOTED_STARTS) else text
+
+
+def export_cell(value: Any) -> str:
+    """``format_cell`` with text made formula-safe; numbers and dates stay as they are."""
+    return safe_text(value) if isinstance(value, str) else format_cell(value)

@@ -1,24 +1,34 @@
 """Datasets as a folder of CSV files (or a .zip of them): one file per table.
 
 Tables are read one at a time as the validator asks for them, so only one file's text is
-held at once.
+held at once. A .zip is opened through ``archives`` (sizes, ratio and names checked first).
 """
 
 from __future__ import annotations
 
 import csv
 import io
-import zipfile
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
 from accord.domain.dataset import TABLES, Dataset
-from accord.io.cells import format_cell
+from accord.io.archives import ArchiveLimits, open_archive, read_member
+from accord.io.cells import export_cell, safe_text
 from accord.io.columns import export_columns
+from accord.io.csv_errors import csv_problem, decode, read_text
 from accord.io.validate import RawTable
 
 
 def parse_csv(name: str, label: str, text: str) -> RawTable:
+    """The rows of one CSV file; a cell over the field limit or a NUL is a problem that
+    names the file, row and column."""
+    try:
+        return _parse_csv(name, label, text)
+    except csv.Error as err:
+        raise csv_problem(label, text, err) from None
+
+
+def _parse_csv(name: str, label: str, text: str) -> RawTable:
     reader = csv.reader(io.StringIO(text, newline=""))
     header = [h.strip() for h in next(reader, [])]
     rows = list(reader)
@@ -61,17 +71,21 @@ def read_csv_folder(folder: Path) -> tuple[Iterator[RawTable], list[str]]:
     """The tables of a CSV folder (read lazily), and warnings for files that are not tables."""
     files = [p.name for p in folder.iterdir() if not p.is_dir()]
     tables, warnings = _table_files(files)
-    return _lazy(tables, lambda n: (folder / n).read_text(encoding="utf-8-sig")), warnings
+    return _lazy(tables, lambda n: read_text(folder / n)), warnings
 
 
-def read_csv_zip(path: Path) -> tuple[Iterator[RawTable], list[str]]:
-    with zipfile.ZipFile(path) as archive:
+def read_csv_zip(
+    path: Path, limits: ArchiveLimits | None = None
+) -> tuple[Iterator[RawTable], list[str]]:
+    checked = limits or ArchiveLimits()
+    with open_archive(path, checked) as archive:
         files = [i.filename for i in archive.infolist() if not i.is_dir()]
     tables, warnings = _table_files(files)
 
     def read(name: str) -> str:
-        with zipfile.ZipFile(path) as archive:
-            return archive.read(name).decode("utf-8-sig")
+        with open_archive(path, checked) as archive:
+            data = read_member(archive, archive.getinfo(name), path.name, checked)
+        return decode(name.rsplit("/", 1)[-1], data)
 
     return _lazy(tables, read), warnings
 
@@ -84,11 +98,11 @@ def write_csv_folder(dataset: Dataset, folder: Path) -> list[Path]:
         path = folder / f"{name}.csv"
         with path.open("w", encoding="utf-8", newline="") as stream:
             writer = csv.writer(stream)
-            writer.writerow([*columns, *attributes])
+            writer.writerow([*columns, *map(safe_text, attributes)])
             writer.writerows(
                 [
-                    *(format_cell(row[c]) for c in columns),
-                    *(row["attributes"].get(a, "") for a in attributes),
+                    *(export_cell(row[c]) for c in columns),
+                    *(export_cell(row["attributes"].get(a, "")) for a in attributes),
                 ]
                 for row in rows
             )

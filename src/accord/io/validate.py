@@ -28,6 +28,7 @@ from accord.domain.dataset import (
 )
 from accord.errors import DatasetInvalid
 from accord.io.cells import (
+    QUOTE,
     CellError,
     cell_parser,
     format_number,
@@ -35,6 +36,7 @@ from accord.io.cells import (
     parse_date,
     parse_integer,
     parse_number,
+    read_text,
 )
 from accord.progress import Progress
 
@@ -141,6 +143,7 @@ def _parse_table(table: Table, raw: RawTable, problems: Problems) -> tuple[list[
     for index, name in enumerate(raw.header):
         if not name:
             continue
+        name = read_text(name)
         key = name.lower() if name.lower() in known else name
         if key in positions or any(a == key for a, _ in attribute_positions):
             problems.add(raw.label, HEADER_ROW, name, f"column appears twice: {name!r}")
@@ -173,9 +176,13 @@ def _parse_table(table: Table, raw: RawTable, problems: Problems) -> tuple[list[
     for column in table.columns:
         position = positions.get(column.name)
         texts = [""] * len(rows) if position is None else _stripped(rows, position)
+        if column.kind == "text":
+            texts = _unquoted(texts)
         names.append(column.name)
         columns.append(_parse_column(column, texts, raw, problems))
-    attribute_columns = [(name, _stripped(rows, index)) for name, index in attribute_positions]
+    attribute_columns = [
+        (name, _unquoted(_stripped(rows, index))) for name, index in attribute_positions
+    ]
     if table.attribute_range is not None:
         for name, texts in attribute_columns:
             for text, line in zip(texts, raw.lines, strict=True):
@@ -189,6 +196,13 @@ def _parse_table(table: Table, raw: RawTable, problems: Problems) -> tuple[list[
 
 def _stripped(rows: list[list[str]], index: int) -> list[str]:
     return list(map(str.strip, map(itemgetter(index), rows)))
+
+
+def _unquoted(texts: list[str]) -> list[str]:
+    """Text cells with the ``'`` a formula-safe export put in front of them taken off."""
+    if "\n" + QUOTE not in "\n" + "\n".join(texts):  # one C-speed scan for the usual case
+        return texts
+    return list(map(read_text, texts))
 
 
 def _parse_column(column: Column, texts: list[str], raw: RawTable, problems: Problems) -> list[Any]:

@@ -1,4 +1,8 @@
-"""Datasets as one .xlsx workbook: one sheet per table, same names and columns as CSV."""
+"""Datasets as one .xlsx workbook: one sheet per table, same names and columns as CSV.
+
+A workbook is a zip: ``archives`` checks it (sizes, ratio, names) before openpyxl opens
+it, and anything openpyxl cannot read is refused as not a workbook, never a 500.
+"""
 
 from __future__ import annotations
 
@@ -8,16 +12,31 @@ from pathlib import Path
 from typing import Any
 
 from openpyxl import Workbook, load_workbook
-from openpyxl.cell import WriteOnlyCell
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+from openpyxl.utils.exceptions import InvalidFileException
 
 from accord.domain.dataset import TABLES, Dataset
 from accord.errors import BadInput
-from accord.io.cells import format_cell, format_number
+from accord.io.archives import DAMAGED, ArchiveLimits, open_archive
+from accord.io.cells import format_cell, format_number, safe_text
 from accord.io.columns import export_columns
 from accord.io.validate import RawTable
 
 # An .xlsx sheet holds 1,048,576 rows, the header included.
 MAX_SHEET_ROWS = 1_048_575
+# What a character an .xlsx cannot hold (XML 1.0 has no NUL and few controls) becomes.
+REPLACEMENT = "\ufffd"
+# What openpyxl raises on a damaged or hostile workbook (XML errors are SyntaxErrors).
+_UNREADABLE = (
+    *DAMAGED,
+    InvalidFileException,
+    KeyError,
+    IndexError,
+    TypeError,
+    ValueError,
+    OSError,
+    SyntaxError,
+)
 
 
 def _cell_text(value: Any) -> str:
@@ -33,7 +52,20 @@ def _cell_text(value: Any) -> str:
     return str(value).strip()
 
 
-def read_workbook(path: Path) -> tuple[Iterator[RawTable], list[str]]:
+def read_workbook(
+    path: Path, limits: ArchiveLimits | None = None
+) -> tuple[Iterator[RawTable], list[str]]:
+    with open_archive(path, limits or ArchiveLimits()):
+        pass  # the central directory is checked before openpyxl unpacks anything
+    try:
+        return _read_sheets(path)
+    except _UNREADABLE:
+        raise BadInput(
+            f"{path.name}: not a readable .xlsx workbook (damaged or another format)"
+        ) from None
+
+
+def _read_sheets(path: Path) -> tuple[Iterator[RawTable], list[str]]:
     workbook = load_workbook(path, read_only=True, data_only=True)
     tables: list[RawTable] = []
     warnings: list[str] = []
@@ -63,11 +95,14 @@ def _typed(sheet: Any, value: Any) -> Any:
     # A sheet keeps 16 significant digits; a float that needs 17 goes as exact text.
     if isinstance(value, float) and float(f"{value:.16g}") != value:
         return format_number(value)
-    # Text that starts with "=" is text in a dataset, never a formula.
-    if isinstance(value, str) and value.startswith("="):
-        cell = WriteOnlyCell(sheet, value=value)
-        cell.data_type = "s"
-        return cell
+    return sheet_value(value)
+
+
+def sheet_value(value: Any) -> Any:
+    """A value as an exported sheet holds it: text formula-safe and with the control
+    characters XML 1.0 (so openpyxl) cannot hold replaced; anything else unchanged."""
+    if isinstance(value, str):
+        return safe_text(ILLEGAL_CHARACTERS_RE.sub(REPLACEMENT, value))
     return value
 
 
@@ -83,7 +118,7 @@ def write_workbook(dataset: Dataset, path: Path) -> Path:
     for name, rows in dataset.tables.items():
         columns, attributes = export_columns(TABLES[name], rows)
         sheet = workbook.create_sheet(name)
-        sheet.append([*columns, *attributes])
+        sheet.append([*columns, *(_typed(sheet, a) for a in attributes)])
         for row in rows:
             sheet.append(
                 [
