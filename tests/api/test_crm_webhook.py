@@ -8,9 +8,14 @@ import datetime as dt
 import hashlib
 import hmac
 import json
+import logging
+import socket
 
 import pytest
 from werkzeug import Response
+
+from accord.errors import NotAuthenticated
+from accord.services.crm_webhook import verify_hubspot
 
 SECRET = "hubspot-app-client-secret"
 HUBSPOT_URL = "http://testserver/api/v1/crm/webhook/hubspot"
@@ -139,12 +144,14 @@ def outbound(deal: str, notification: str, org: str = "00DHp0000033NjRMAU") -> b
 </soapenv:Envelope>""".encode()
 
 
+SOAP = {"Content-Type": "text/xml; charset=utf-8", "SOAPAction": '""'}
+
+
 def post_salesforce(client, body: bytes, token: str = "s3cret-token"):
     return client.post(
         "/api/v1/crm/webhook/salesforce",
-        params={"token": token},
         content=body,
-        headers={"Content-Type": "text/xml; charset=utf-8", "SOAPAction": '""'},
+        headers={**SOAP, "X-Accord-Webhook-Token": token},
     )
 
 
@@ -227,3 +234,214 @@ def test_a_failed_write_back_is_logged_and_the_webhook_still_answers(
     )
     assert post_hubspot(client, [event(1, "OPP-7")]).status_code == 200
     assert "write-back of OPP-7 to hubspot failed" in caplog.text
+
+
+# -- where the Salesforce token travels ------------------------------------------------------
+
+
+def basic(user: str, password: str) -> dict[str, str]:
+    pair = base64.b64encode(f"{user}:{password}".encode()).decode()
+    return {"Authorization": f"Basic {pair}"}
+
+
+def test_the_salesforce_token_is_accepted_as_the_http_basic_password(anonymous):
+    body = outbound("OPP-7", "04lBasic1")
+    reply = anonymous.post(
+        "/api/v1/crm/webhook/salesforce",
+        content=body,
+        headers={**SOAP, **basic("salesforce", "s3cret-token")},
+    )
+    assert reply.status_code == 200, reply.text
+    assert "<Ack>true</Ack>" in reply.text
+
+
+@pytest.mark.parametrize(
+    "headers",
+    [
+        {},
+        {"X-Accord-Webhook-Token": "wrong"},
+        basic("salesforce", "wrong"),
+        {"Authorization": "Basic not-base64!"},
+        {"Authorization": "Basic " + base64.b64encode(b"no-colon").decode()},
+        {"Authorization": "Basic " + base64.b64encode(b"\xff\xfe:x").decode()},
+        {"Authorization": "Bearer s3cret-token"},
+    ],
+)
+def test_a_missing_wrong_or_malformed_salesforce_token_is_401(anonymous, headers):
+    reply = anonymous.post(
+        "/api/v1/crm/webhook/salesforce",
+        content=outbound("OPP-7", "04lWrong"),
+        headers={**SOAP, **headers},
+    )
+    assert reply.status_code == 401
+    assert set(reply.json()["error"]) == {"code", "message", "details"}
+
+
+@pytest.mark.parametrize("token", ["s3cret-token", "wrong"])
+@pytest.mark.parametrize("name", ["token", "TOKEN", "access_token", "secret"])
+def test_a_token_in_the_query_string_is_refused_with_where_to_put_it(anonymous, name, token):
+    reply = anonymous.post(
+        "/api/v1/crm/webhook/salesforce",
+        params={name: token},
+        content=outbound("OPP-7", "04lQuery"),
+        headers={**SOAP, "X-Accord-Webhook-Token": "s3cret-token"},
+    )
+    assert reply.status_code == 400
+    error = reply.json()["error"]
+    assert error["code"] == "secret_in_url"
+    assert "X-Accord-Webhook-Token header" in error["message"]
+    assert "HTTP Basic" in error["message"]
+    assert token not in error["message"]
+
+
+def test_the_webhook_token_is_documented_as_a_header_in_the_schema(client):
+    schema = client.get("/api/v1/openapi.json").json()
+    operation = schema["paths"]["/api/v1/crm/webhook/salesforce"]["post"]
+    where = {(p["in"], p["name"]) for p in operation.get("parameters", [])}
+    assert ("header", "X-Accord-Webhook-Token") in where
+    assert ("query", "token") not in where
+
+
+# -- bad input is 4xx in the one error shape ---------------------------------------------
+
+
+def post_stamped(client, stamp: str, signature: str = "c2lnbmF0dXJl") -> object:
+    return client.post(
+        "/api/v1/crm/webhook/hubspot",
+        content=b"[]",
+        headers={"X-HubSpot-Request-Timestamp": stamp, "X-HubSpot-Signature-v3": signature},
+    )
+
+
+@pytest.mark.parametrize(
+    "stamp",
+    ["1" + "0" * 30, "9" * 14, "-1700000000000", "abc", "1e12", "1_700_000_000_000", "17.5"],
+)
+def test_an_oversized_or_non_numeric_hubspot_timestamp_is_401(client, stamp):
+    reply = post_stamped(client, stamp)
+    assert reply.status_code == 401, reply.text
+    assert reply.json()["error"]["message"] == "X-HubSpot-Request-Timestamp is not a time in ms"
+
+
+def test_digits_of_other_scripts_are_no_timestamp():
+    # int() reads "١٧٠٠" as 1700; an HTTP header can carry it only from a direct call.
+    with pytest.raises(NotAuthenticated, match="not a time in ms"):
+        verify_hubspot(SECRET, "POST", HUBSPOT_URL, b"[]", "١٧٠٠", "x", dt.datetime.now(dt.UTC))
+
+
+def test_a_non_ascii_hubspot_signature_is_401_not_500(client):
+    stamp = str(int(dt.datetime.now(dt.UTC).timestamp() * 1000))
+    reply = client.post(
+        "/api/v1/crm/webhook/hubspot",
+        content=b"[]",
+        headers=[
+            ("X-HubSpot-Request-Timestamp", stamp.encode()),
+            ("X-HubSpot-Signature-v3", "signé".encode("latin-1")),
+        ],
+    )
+    assert reply.status_code == 401
+    assert "signature does not match" in reply.json()["error"]["message"]
+
+
+@pytest.mark.parametrize(
+    ("events", "message"),
+    [
+        ([{"eventId": "a\x00b", "objectId": "OPP-7"}], "a HubSpot eventId must be"),
+        ([{"eventId": "x" * 3000, "objectId": "OPP-7"}], "a HubSpot eventId must be"),
+        ([{"eventId": 1, "objectId": ""}], "an objectId must be"),
+    ],
+)
+def test_ids_no_crm_sends_are_422(client, events, message):
+    reply = post_hubspot(client, events)
+    assert reply.status_code == 422
+    assert message in reply.json()["error"]["message"]
+
+
+def test_json_nested_too_deep_for_the_parser_is_422(client):
+    body = b"[" * 100_000 + b"]" * 100_000
+    reply = client.post("/api/v1/crm/webhook/hubspot", content=body, headers=signed(body))
+    assert reply.status_code == 422
+    assert reply.json()["error"]["message"] == "the HubSpot webhook body is not JSON"
+
+
+def test_a_body_over_the_limit_is_413_before_it_is_read(client):
+    # The webhooks are open until the signature is checked: ACCORD_MAX_BODY_BYTES holds.
+    body = b" " * (client.app.state.settings.max_body_bytes + 1)
+    reply = client.post("/api/v1/crm/webhook/hubspot", content=body, headers=signed(body))
+    assert reply.status_code == 413
+    assert reply.json()["error"]["code"] == "too_large"
+
+
+# -- the public URL -----------------------------------------------------------------------
+
+
+PUBLIC = "https://accord.example.com"
+
+
+def signed_for(url: str, body: bytes) -> dict[str, str]:
+    stamp = str(int(dt.datetime.now(dt.UTC).timestamp() * 1000))
+    digest = hmac.new(
+        SECRET.encode(), b"POST" + url.encode() + body + stamp.encode(), hashlib.sha256
+    ).digest()
+    return {
+        "X-HubSpot-Signature-v3": base64.b64encode(digest).decode(),
+        "X-HubSpot-Request-Timestamp": stamp,
+    }
+
+
+def test_hubspot_signatures_are_checked_against_the_public_url(client, monkeypatch):
+    body = json.dumps([event(31, "OPP-7")]).encode()
+    https_url = f"{PUBLIC}/api/v1/crm/webhook/hubspot"
+    # Behind an https proxy, Accord sees http://testserver/...: without the setting the
+    # signature HubSpot made over the public URL does not match.
+    refused = client.post(
+        "/api/v1/crm/webhook/hubspot", content=body, headers=signed_for(https_url, body)
+    )
+    assert refused.status_code == 401
+    monkeypatch.setenv("ACCORD_PUBLIC_URL", PUBLIC + "/")
+    reply = client.post(
+        "/api/v1/crm/webhook/hubspot", content=body, headers=signed_for(https_url, body)
+    )
+    assert reply.status_code == 200, reply.text
+    # ... and then a signature over the URL Accord sees is not HubSpot's.
+    again = client.post("/api/v1/crm/webhook/hubspot", content=body, headers=signed(body))
+    assert again.status_code == 401
+
+
+def test_the_public_url_keeps_the_query_string_hubspot_signed(client, monkeypatch):
+    monkeypatch.setenv("ACCORD_PUBLIC_URL", PUBLIC)
+    body = json.dumps([event(32, "OPP-7")]).encode()
+    url = f"{PUBLIC}/api/v1/crm/webhook/hubspot?portal=62515"
+    reply = client.post(
+        "/api/v1/crm/webhook/hubspot?portal=62515", content=body, headers=signed_for(url, body)
+    )
+    assert reply.status_code == 200, reply.text
+
+
+# -- a CRM outage during the write-back -------------------------------------------------------
+
+
+def test_a_crm_outage_during_write_back_is_one_log_line_without_traceback(
+    client, monkeypatch, caplog
+):
+    monkeypatch.setenv("ACCORD_CRM_WRITE_BACK", "1")
+    monkeypatch.setenv("ACCORD_HUBSPOT_ACCESS_TOKEN", "pat-eu1-hook")
+    monkeypatch.setenv("ACCORD_HUBSPOT_HOST", f"http://127.0.0.1:{closed_port()}")
+    caplog.set_level(logging.INFO)
+    reply = post_hubspot(client, [event(41, "OPP-7"), event(42, "OPP-8")])
+    assert reply.status_code == 200
+    lines = [r for r in caplog.records if r.levelno >= logging.WARNING]
+    assert len(lines) == 1, [r.getMessage() for r in lines]
+    line = lines[0]
+    assert line.exc_info is None and "Traceback" not in caplog.text
+    message = line.getMessage()
+    assert message.startswith("write-back to hubspot stopped, 2 promises not written: ")
+    assert "HubSpot is unavailable: could not connect to 127.0.0.1:" in message
+    assert "(connection refused), for the update of deal" in message
+
+
+def closed_port() -> int:
+    """A local port nothing listens on: connecting to it is refused at once."""
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])

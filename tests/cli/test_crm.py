@@ -4,6 +4,7 @@ exit codes, --json alone on stdout, credentials from the environment only."""
 from __future__ import annotations
 
 import json
+import socket
 
 import pytest
 import responses
@@ -136,3 +137,35 @@ def test_crm_push_rejects_bad_options(accord, monkeypatch, args, message):
     result = accord("crm", "push", "9101", *args)
     assert result.exit_code == 2
     assert message in result.stderr
+
+
+def closed_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+@pytest.mark.parametrize(
+    ("source", "environment", "crm"),
+    [
+        ("hubspot", {"ACCORD_HUBSPOT_ACCESS_TOKEN": "pat-na1-cli"}, "HubSpot"),
+        ("salesforce", {"ACCORD_SALESFORCE_SESSION_ID": "00Dcli"}, "Salesforce"),
+    ],
+)
+def test_a_crm_that_is_down_is_one_line_and_exit_1(accord, monkeypatch, source, environment, crm):
+    port = closed_port()
+    monkeypatch.setenv("ACCORD_HUBSPOT_HOST", f"http://127.0.0.1:{port}")
+    monkeypatch.setenv("ACCORD_SALESFORCE_INSTANCE_URL", f"https://127.0.0.1:{port}")
+    for name, value in environment.items():
+        monkeypatch.setenv(name, value)
+    assert accord("import", TINY).exit_code == 0
+    result = accord("crm", "pull", "--source", source)
+    assert result.exit_code == 1
+    what = "the deals search" if source == "hubspot" else "a query"
+    assert result.stderr.splitlines() == [
+        f"error: {crm} is unavailable: could not connect to 127.0.0.1:{port}"
+        f" (connection refused), for {what}"
+    ]
+    assert "Traceback" not in result.output
+    as_json = json.loads(accord("crm", "pull", "--source", source, "--json").stdout)
+    assert as_json["error"]["code"] == "crm_outage"

@@ -1,8 +1,10 @@
 """CRM webhooks: a deal changed in Salesforce or HubSpot; Accord checks it and answers.
 
 Authenticated by the CRM's own means, not by Accord tokens (docs/crm.md): HubSpot's v3
-signature with ACCORD_HUBSPOT_CLIENT_SECRET; for Salesforce outbound messages a shared
-token in the URL (ACCORD_CRM_WEBHOOK_TOKEN) and, when set, the organisation id
+signature with ACCORD_HUBSPOT_CLIENT_SECRET, over ACCORD_PUBLIC_URL when set (behind a
+proxy the URL Accord sees is not the one HubSpot signed); for Salesforce outbound messages
+a shared token (ACCORD_CRM_WEBHOOK_TOKEN) in the X-Accord-Webhook-Token header or as the
+HTTP Basic password, never in the query string, and, when set, the organisation id
 (ACCORD_SALESFORCE_ORG_ID).
 
 With ACCORD_CRM_WRITE_BACK=1 (and the CRM's live-sync credentials) each new answer's
@@ -16,7 +18,7 @@ import datetime as dt
 import logging
 from typing import Annotated, Any
 
-from fastapi import APIRouter, BackgroundTasks, Query, Request
+from fastapi import APIRouter, BackgroundTasks, Header, Request
 from fastapi.responses import Response
 from starlette.concurrency import run_in_threadpool
 
@@ -70,10 +72,11 @@ async def hubspot_webhook(
 ) -> dict[str, Any]:
     body = await request.body()
     now = dt.datetime.now(dt.UTC)
+    url = request.url
     crm_webhook.verify_hubspot(
         _configured("hubspot_client_secret"),
         request.method,
-        str(request.url),
+        crm_webhook.signed_url(_crm_settings().public_url, str(url), url.path, url.query),
         body,
         request.headers.get("X-HubSpot-Request-Timestamp"),
         request.headers.get("X-HubSpot-Signature-v3"),
@@ -98,9 +101,18 @@ async def salesforce_webhook(
     db: Db,
     desk: CurrentDesk,
     tasks: BackgroundTasks,
-    token: Annotated[str | None, Query(description="The shared webhook token.")] = None,
+    token: Annotated[
+        str | None,
+        Header(
+            alias=crm_webhook.TOKEN_HEADER,
+            description="The shared webhook token (ACCORD_CRM_WEBHOOK_TOKEN); or send it as "
+            "the HTTP Basic password. Never in the query string: refused there (400).",
+        ),
+    ] = None,
 ) -> Response:
-    crm_webhook.verify_token(_configured("crm_webhook_token"), token)
+    crm_webhook.refuse_secrets_in_url(request.query_params.keys())
+    given = token or crm_webhook.basic_password(request.headers.get("authorization"))
+    crm_webhook.verify_token(_configured("crm_webhook_token"), given)
     body = await request.body()
     org = (_crm_settings().salesforce_org_id or "").strip() or None
     changes = crm_webhook.salesforce_changes(body, org)

@@ -3,13 +3,37 @@
 from __future__ import annotations
 
 import gc
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 
 from accord.cli.common import current_settings, guard
+from accord.config import Settings
 
 app = typer.Typer()
+
+
+def uvicorn_options(
+    settings: Settings, host: str | None = None, port: int | None = None, access_log: bool = False
+) -> dict[str, Any]:
+    """How uvicorn serves Accord: proxy headers only from ACCORD_TRUSTED_PROXIES, and log
+    lines with secret query parameters redacted (api/access_log.py)."""
+    from accord.addresses import proxy_list
+    from accord.api.access_log import log_config
+
+    proxies = proxy_list(settings.trusted_proxies)
+    return {
+        "host": host or settings.host,
+        "port": port or settings.port,
+        "log_level": "info",
+        "log_config": log_config(),
+        "loop": "asyncio",
+        "access_log": access_log,
+        # X-Forwarded-For/-Proto are believed only from these addresses; with none the
+        # headers are ignored (and the middleware, which costs time per request, is off).
+        "proxy_headers": bool(proxies),
+        "forwarded_allow_ips": proxies or None,
+    }
 
 
 @app.command()
@@ -22,13 +46,21 @@ def serve(
 ) -> None:
     """Serve the web app and the API."""
     import uvicorn
+    from pydantic import ValidationError
 
     from accord.api.app import create_app
     from accord.api.fast_promise import FastPromise
+    from accord.errors import BadInput
     from accord.services.promise import prepare
 
     with guard(False):
-        settings = current_settings()
+        try:
+            settings = current_settings()
+        except ValidationError as err:
+            problems = [
+                f"ACCORD_{'_'.join(map(str, e['loc'])).upper()}: {e['msg']}" for e in err.errors()
+            ]
+            raise BadInput("a setting is not valid", problems) from None
         application = create_app(settings)
         # Load the company and compile the kernels before listening: the first question is
         # answered as fast as the next. Then take what was loaded out of the garbage
@@ -38,10 +70,5 @@ def serve(
         gc.freeze()
         uvicorn.run(
             FastPromise(application),  # the inquiry's fast lane in front of the app
-            host=host or settings.host,
-            port=port or settings.port,
-            log_level="info",
-            loop="asyncio",
-            access_log=access_log,
-            proxy_headers=False,  # no proxy in front by default; saves time per request
+            **uvicorn_options(settings, host, port, access_log),
         )

@@ -5,8 +5,10 @@
   (signature v3: base64 HMAC-SHA256 of method + URL + body + timestamp, the timestamp no
   older than five minutes).
 - Salesforce sends an outbound message: SOAP XML with one ``Notification`` (its ``Id``) per
-  changed Opportunity (``sObject/Id``). Outbound messages carry no signature: the endpoint
-  URL holds a shared token, and the organisation id is checked when one is configured.
+  changed Opportunity (``sObject/Id``). Outbound messages carry no signature: they carry a
+  shared token, in the ``X-Accord-Webhook-Token`` header or as the HTTP Basic password
+  (never in the query string, which access logs keep), and the organisation id is checked
+  when one is configured.
 
 Each event is answered once: a repeated delivery (CRMs retry until acknowledged) gets the
 stored answer again, without a second check.
@@ -20,12 +22,14 @@ import hashlib
 import hmac
 import json
 import logging
+from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 from xml.etree import ElementTree
 
 from sqlalchemy.exc import IntegrityError
 
+from accord import redaction
 from accord.domain.snapshot import Snapshot
 from accord.errors import BadInput, NotAuthenticated
 from accord.io.crm.mapping import CrmMapping
@@ -37,6 +41,9 @@ from accord.storage.database import Database
 
 log = logging.getLogger(__name__)
 MAX_AGE = dt.timedelta(minutes=5)  # HubSpot's limit on a signed request's age
+TIMESTAMP_DIGITS = 13  # milliseconds since 1970 until the year 2286
+TOKEN_HEADER = "X-Accord-Webhook-Token"
+ID_MAX = 255  # characters of an event or deal id: CRM ids are 18 (Salesforce) or ~12
 _OUTBOUND = "{http://soap.sforce.com/2005/09/outbound}"
 _SOBJECT = "{urn:sobject.enterprise.soap.sforce.com}"
 SALESFORCE_ACK = (
@@ -57,7 +64,30 @@ class DealChange:
     opportunity_id: str
 
 
+class SecretInUrl(BadInput):
+    """A secret sent in the query string: refused, whether right or wrong."""
+
+    status = 400
+    code = "secret_in_url"
+
+
 # -- authentication -------------------------------------------------------------------------
+
+
+def signed_url(public_url: str | None, request_url: str, path: str, query: str) -> str:
+    """The URL HubSpot signed: ``public_url`` (ACCORD_PUBLIC_URL) with the request's path and
+    query when it is set, else the URL the request arrived at."""
+    if not public_url:
+        return request_url
+    return f"{public_url}{path}?{query}" if query else f"{public_url}{path}"
+
+
+def _sent_at(timestamp: str) -> dt.datetime:
+    # Only plain digits of a plausible length: int() would take "1_000" or " 1", and a
+    # 10^30 would overflow the datetime.
+    if not (timestamp.isascii() and timestamp.isdigit()) or len(timestamp) > TIMESTAMP_DIGITS:
+        raise NotAuthenticated("X-HubSpot-Request-Timestamp is not a time in ms")
+    return dt.datetime.fromtimestamp(int(timestamp) / 1000, dt.UTC)
 
 
 def verify_hubspot(
@@ -72,31 +102,74 @@ def verify_hubspot(
     """Raise ``NotAuthenticated`` unless the request carries a fresh, valid v3 signature."""
     if not timestamp or not signature:
         raise NotAuthenticated("missing X-HubSpot-Signature-v3 or X-HubSpot-Request-Timestamp")
-    try:
-        sent = dt.datetime.fromtimestamp(int(timestamp) / 1000, dt.UTC)
-    except ValueError:
-        raise NotAuthenticated("X-HubSpot-Request-Timestamp is not a time in ms") from None
-    if abs(now - sent) > MAX_AGE:
+    if abs(now - _sent_at(timestamp)) > MAX_AGE:
         raise NotAuthenticated("the signed request is older than five minutes")
     message = method.encode() + url.encode() + body + timestamp.encode()
     digest = hmac.new(secret.encode(), message, hashlib.sha256).digest()
-    if not hmac.compare_digest(base64.b64encode(digest).decode(), signature):
+    # Bytes, not str: compare_digest refuses a str with non-ASCII characters.
+    if not hmac.compare_digest(base64.b64encode(digest), _bytes(signature)):
         raise NotAuthenticated("the HubSpot signature does not match")
 
 
+def _bytes(text: str) -> bytes:
+    return text.encode("utf-8", "replace")
+
+
+def refuse_secrets_in_url(parameters: Iterable[str]) -> None:
+    """Raise ``SecretInUrl`` when the query string names a secret (``?token=``...)."""
+    named = redaction.secret_parameters(parameters)
+    if named:
+        raise SecretInUrl(
+            f"the query parameter {named[0]!r} would put a secret in access logs: send the "
+            f"webhook token in the {TOKEN_HEADER} header or as the HTTP Basic password "
+            "(docs/crm.md), and change ACCORD_CRM_WEBHOOK_TOKEN: treat this one as exposed"
+        )
+
+
+def basic_password(authorization: str | None) -> str | None:
+    """The password of an ``Authorization: Basic`` header (the user name is not checked);
+    None without the header."""
+    if not authorization:
+        return None
+    scheme, _, encoded = authorization.partition(" ")
+    if scheme.lower() != "basic":
+        raise NotAuthenticated(
+            f"the webhook token goes in the {TOKEN_HEADER} header or HTTP Basic, not {scheme!r}"
+        )
+    try:
+        user_password = base64.b64decode(encoded.strip(), validate=True).decode()
+    except ValueError:  # binascii.Error and UnicodeDecodeError are ValueErrors
+        raise NotAuthenticated("the Authorization header is not valid HTTP Basic") from None
+    _, colon, password = user_password.partition(":")
+    if not colon:
+        raise NotAuthenticated("the Authorization header is not valid HTTP Basic")
+    return password
+
+
 def verify_token(expected: str, given: str | None) -> None:
-    if not given or not hmac.compare_digest(expected.encode(), given.encode()):
-        raise NotAuthenticated("missing or wrong webhook token")
+    if not given or not hmac.compare_digest(_bytes(expected), _bytes(given)):
+        raise NotAuthenticated(
+            f"missing or wrong webhook token (the {TOKEN_HEADER} header or HTTP Basic)"
+        )
 
 
 # -- payloads -------------------------------------------------------------------------------
+
+
+def _id(value: object, what: str) -> str:
+    """An event or deal id as text, refused when it could be no CRM's id (a NUL, which
+    PostgreSQL cannot store, or thousands of characters, which its index cannot)."""
+    text = str(value)
+    if not text or len(text) > ID_MAX or not text.isprintable():
+        raise BadInput(f"{what} must be 1 to {ID_MAX} printable characters: {text[:40]!r}")
+    return text
 
 
 def hubspot_changes(body: bytes) -> list[DealChange]:
     """The deal events of a HubSpot webhook delivery (other objects' events are skipped)."""
     try:
         events = json.loads(body)
-    except ValueError:
+    except (ValueError, RecursionError):  # RecursionError: arrays nested thousands deep
         raise BadInput("the HubSpot webhook body is not JSON") from None
     if not isinstance(events, list):
         raise BadInput("a HubSpot webhook body is a JSON array of events")
@@ -105,7 +178,8 @@ def hubspot_changes(body: bytes) -> list[DealChange]:
         if not isinstance(event, dict) or "eventId" not in event or "objectId" not in event:
             raise BadInput("each HubSpot event needs an eventId and an objectId")
         if str(event.get("subscriptionType", "deal.")).startswith("deal."):
-            changes.append(DealChange("hubspot", str(event["eventId"]), str(event["objectId"])))
+            event_id = _id(event["eventId"], "a HubSpot eventId")
+            changes.append(DealChange("hubspot", event_id, _id(event["objectId"], "an objectId")))
     return changes
 
 
@@ -128,7 +202,11 @@ def salesforce_changes(body: bytes, organization_id: str | None) -> list[DealCha
         deal = note.findtext(f"{_OUTBOUND}sObject/{_SOBJECT}Id", "")
         if not event or not deal:
             raise BadInput("each Notification needs its Id and the sObject's Id")
-        changes.append(DealChange("salesforce", event, deal))
+        changes.append(
+            DealChange(
+                "salesforce", _id(event, "a Notification Id"), _id(deal, "an Opportunity Id")
+            )
+        )
     return changes
 
 
@@ -233,23 +311,32 @@ def write_back(
     source: str, client: Any, answers: list[dict[str, Any]], mapping: CrmMapping | None = None
 ) -> int:
     """Push each newly answered deal's promise date and price of yes to the CRM; failures
-    are logged, not raised (the CRM already has its acknowledgement). Returns how many."""
+    are logged, one line each, not raised (the CRM already has its acknowledgement). An
+    outage stops the pushes at the first failure, in one line. Returns how many were
+    written."""
     from accord.errors import AccordError
+    from accord.io.crm.failures import CrmOutage
     from accord.services import crm_sync
 
-    written = 0
-    seen: set[str] = set()
+    todo: dict[str, dict[str, Any]] = {}
     for a in answers:
-        deal = a["opportunity_id"]
-        if a.get("repeat") or not a.get("promise_date") or deal in seen:
-            continue
-        seen.add(deal)
+        if not a.get("repeat") and a.get("promise_date"):
+            todo.setdefault(a["opportunity_id"], a)
+    written = 0
+    for n, (deal, a) in enumerate(todo.items()):
         try:
             crm_sync.push(
                 crm_sync.check_source(source), client, deal,
                 dt.date.fromisoformat(a["promise_date"]), a["price_of_yes"], mapping,
             )  # fmt: skip
             written += 1
+        except CrmOutage as err:
+            left = len(todo) - n
+            log.warning(
+                "write-back to %s stopped, %d promise%s not written: %s",
+                source, left, "" if left == 1 else "s", err.message,
+            )  # fmt: skip
+            break
         except AccordError as err:
             log.warning("write-back of %s to %s failed: %s", deal, source, err.message)
     return written

@@ -13,6 +13,7 @@ from typing import Literal
 from accord.allocation import paused_gc
 from accord.domain.dataset import Dataset
 from accord.errors import BadInput
+from accord.io.archives import ArchiveLimits
 from accord.io.crm import hubspot, salesforce
 from accord.io.crm.mapping import CrmMapping, load_mapping
 from accord.io.crm.source import Report, accord_tables, assemble
@@ -53,13 +54,15 @@ def read_any(
     format: str = "accord",
     mapping: Path | None = None,
     progress: Progress | None = None,
+    limits: ArchiveLimits | None = None,
 ) -> Dataset:
-    """Read and check a dataset in ``format``; raises ``DatasetInvalid`` with every problem."""
+    """Read and check a dataset in ``format``; raises ``DatasetInvalid`` with every problem.
+    A .zip or .xlsx is held to ``limits`` (default: the settings' defaults)."""
     chosen = check_format(format)
     if chosen == "accord":
         if mapping is not None:
             raise BadInput("--mapping applies to the salesforce and hubspot formats only")
-        return read_dataset(path, progress)
+        return read_dataset(path, progress, limits)
     return read_crm(path, chosen, load_mapping(mapping), progress)
 
 

@@ -11,6 +11,9 @@ a pulled record names ``<crm> <object>`` and the record's position in the result
   roll-up), then the line items, stage history, accounts and users of those opportunities.
 - HubSpot (``hubspot.HubSpot``): the deals search on ``hs_lastmodifieddate``, the deals'
   companies (associations v4) and the owners' names.
+
+Every request waits at most ACCORD_CRM_TIMEOUT_SECONDS; a CRM that cannot be reached, does
+not answer in time or fails with a 5xx raises ``CrmOutage`` (failures.py), one line.
 """
 
 from __future__ import annotations
@@ -20,20 +23,16 @@ from collections.abc import Iterable, Iterator, Mapping, Sequence
 from typing import Any
 
 from accord.config import Settings
-from accord.errors import AccordError, BadInput
+from accord.errors import BadInput
+from accord.io.crm import failures
+from accord.io.crm.failures import CrmOutage, CrmUnavailable
 from accord.io.crm.hubspot import COMPANIES, DEALS
 from accord.io.crm.mapping import CrmMapping
 from accord.io.crm.source import SourceFile
 
 CHUNK = 200  # ids per IN (...) or batch request: well inside SOQL's and HubSpot's limits
-
-
-class CrmUnavailable(AccordError):
-    """The CRM refused or failed a request (bad credentials, a missing field, an outage)."""
-
-    status = 502
-    exit_code = 1
-    code = "crm_unavailable"
+DEFAULT_TIMEOUT = 30.0  # seconds, as ACCORD_CRM_TIMEOUT_SECONDS
+__all__ = ["CrmOutage", "CrmUnavailable"]  # raised here, defined in failures.py
 
 
 def _text(value: Any) -> str:
@@ -122,13 +121,30 @@ def _quoted(ids: Sequence[str]) -> str:
     return ", ".join("'" + i.replace("\\", "\\\\").replace("'", "\\'") + "'" for i in ids)
 
 
-def _query(sf: Any, soql: str) -> list[dict[str, Any]]:
+def _salesforce_call(sf: Any, what: str, call: Any, *args: Any) -> Any:
+    """``call(*args)``, its failures as ``CrmUnavailable`` (``CrmOutage`` for an outage)."""
+    import requests
     from simple_salesforce.exceptions import SalesforceError
 
     try:
-        result = sf.query_all(soql)
+        return call(*args)
     except SalesforceError as err:
-        raise CrmUnavailable(f"Salesforce refused a query: {err}", [soql]) from None
+        if err.status >= 500:
+            raise failures.server_failure("Salesforce", what, err.status, err.content) from None
+        raise CrmUnavailable(f"Salesforce refused {what}: {failures.one_line(err)}") from None
+    except requests.RequestException as err:
+        sent_to = getattr(err.request, "url", None) or sf.base_url
+        url = sent_to.decode() if isinstance(sent_to, bytes) else str(sent_to)
+        raise failures.outage("Salesforce", what, err, url, _timeout(sf.session)) from None
+
+
+def _query(sf: Any, soql: str) -> list[dict[str, Any]]:
+    try:
+        result = _salesforce_call(sf, "a query", sf.query_all, soql)
+    except CrmOutage:
+        raise
+    except CrmUnavailable as err:  # the query helps find a missing field or object
+        raise CrmUnavailable(err.message, [soql]) from None
     return [_flatten(r) for r in result["records"]]
 
 
@@ -178,12 +194,8 @@ def pull_salesforce(
 
 def push_salesforce(sf: Any, opportunity_id: str, values: Mapping[str, Any]) -> None:
     """Write ``values`` (field -> value) to the opportunity."""
-    from simple_salesforce.exceptions import SalesforceError
-
-    try:
-        sf.Opportunity.update(opportunity_id, dict(values))
-    except SalesforceError as err:
-        raise CrmUnavailable(f"Salesforce refused the update of {opportunity_id}: {err}") from None
+    what = f"the update of {opportunity_id}"
+    _salesforce_call(sf, what, sf.Opportunity.update, opportunity_id, dict(values))
 
 
 # -- HubSpot --------------------------------------------------------------------------------
@@ -216,13 +228,37 @@ def _hubspot_errors() -> tuple[type[Exception], ...]:
     return (AssociationsError, CompaniesError, DealsError, OwnersError)
 
 
-def _hubspot_call(what: str, call: Any, *args: Any, **kwargs: Any) -> Any:
+def _hubspot_call(client: Any, what: str, call: Any, *args: Any, **kwargs: Any) -> Any:
+    """``call`` with the client's timeout, its failures as ``CrmUnavailable`` (``CrmOutage``
+    for an outage)."""
+    import urllib3
+
+    timeout = _timeout(client)
     try:
-        return call(*args, **kwargs)
+        answer = call(*args, _request_timeout=timeout, **kwargs)
     except _hubspot_errors() as err:
-        status = getattr(err, "status", "?")
+        status = getattr(err, "status", None) or 0
         reason = getattr(err, "reason", "") or err
-        raise CrmUnavailable(f"HubSpot refused {what} (HTTP {status}): {reason}") from None
+        if status >= 500:
+            raise failures.server_failure("HubSpot", what, status, reason) from None
+        if status == 0:  # the client's own wrapping of a TLS failure
+            message = f"HubSpot is unavailable: {failures.one_line(reason)}, for {what}"
+            raise CrmOutage(message) from None
+        raise CrmUnavailable(
+            f"HubSpot refused {what} (HTTP {status}): {failures.one_line(reason)}"
+        ) from None
+    except urllib3.exceptions.HTTPError as err:
+        raise failures.outage("HubSpot", what, err, _hubspot_url(err), timeout) from None
+    if getattr(answer, "results", ()) is None:  # a 200 that was not JSON: a proxy's page?
+        raise CrmOutage(f"HubSpot is unavailable: the answer to {what} is not HubSpot's JSON")
+    return answer
+
+
+def _hubspot_url(err: Exception) -> str | None:
+    pool = getattr(err, "pool", None)
+    if pool is None:
+        return None
+    return f"{pool.scheme}://{pool.host}:{pool.port}"
 
 
 def _deals(client: Any, since: dt.datetime | None) -> list[Any]:
@@ -247,6 +283,7 @@ def _deals(client: Any, since: dt.datetime | None) -> list[Any]:
             after=after,
         )
         page = _hubspot_call(
+            client,
             "the deals search",
             client.crm.deals.search_api.do_search,
             public_object_search_request=request,
@@ -269,6 +306,7 @@ def _companies_of(client: Any, deal_ids: list[str]) -> dict[str, list[str]]:
             inputs=[PublicFetchAssociationsBatchRequest(id=i) for i in chunk]
         )
         page = _hubspot_call(
+            client,
             "the deals' companies",
             client.crm.associations.v4.batch_api.get_page,
             from_object_type="deals",
@@ -289,6 +327,7 @@ def _company_rows(client: Any, ids: Iterable[str]) -> list[dict[str, Any]]:
             inputs=[SimplePublicObjectId(id=i) for i in chunk], properties=list(_COMPANY_PROPERTIES)
         )
         page = _hubspot_call(
+            client,
             "reading companies",
             client.crm.companies.batch_api.read,
             batch_read_input_simple_public_object_id=body,
@@ -305,7 +344,7 @@ def _owner_names(client: Any) -> dict[str, str]:
     after: str | None = None
     while True:
         page = _hubspot_call(
-            "reading owners", client.crm.owners.owners_api.get_page, limit=500, after=after
+            client, "reading owners", client.crm.owners.owners_api.get_page, limit=500, after=after
         )
         for owner in page.results:
             full = f"{owner.first_name or ''} {owner.last_name or ''}".strip()
@@ -352,25 +391,47 @@ def push_hubspot(client: Any, deal_id: str, values: Mapping[str, Any]) -> None:
     from hubspot.crm.deals import SimplePublicObjectInput
 
     body = SimplePublicObjectInput(properties={k: _text(v) for k, v in values.items()})
-    _hubspot_call(f"the update of deal {deal_id}", client.crm.deals.basic_api.update, deal_id, body)
+    update = client.crm.deals.basic_api.update
+    _hubspot_call(client, f"the update of deal {deal_id}", update, deal_id, body)
 
 
 # -- clients --------------------------------------------------------------------------------
 
 
-def salesforce_client(instance_url: str, session_id: str) -> Any:
-    """A Salesforce client on an existing session (OAuth access token)."""
+def _timeout(holder: Any) -> float:
+    return float(getattr(holder, "accord_timeout", DEFAULT_TIMEOUT))
+
+
+def salesforce_client(instance_url: str, session_id: str, timeout: float = DEFAULT_TIMEOUT) -> Any:
+    """A Salesforce client on an existing session (OAuth access token); each request waits
+    at most ``timeout`` seconds (simple_salesforce itself would wait for ever)."""
+    import requests
     from simple_salesforce.api import Salesforce
 
-    return Salesforce(instance_url=instance_url, session_id=session_id)
+    class TimedSession(requests.Session):
+        accord_timeout = timeout
+
+        def request(self, *args: Any, **kwargs: Any) -> Any:
+            kwargs["timeout"] = kwargs.get("timeout") or self.accord_timeout
+            return super().request(*args, **kwargs)
+
+    return Salesforce(instance_url=instance_url, session_id=session_id, session=TimedSession())
 
 
-def hubspot_client(access_token: str, host: str | None = None) -> Any:
+def hubspot_client(
+    access_token: str, host: str | None = None, timeout: float = DEFAULT_TIMEOUT
+) -> Any:
     """A HubSpot client with a private app's access token; ``host`` only to point it
-    elsewhere than https://api.hubapi.com."""
+    elsewhere than https://api.hubapi.com. Each request waits at most ``timeout`` seconds
+    and is not retried (as requests does for Salesforce): a CRM that is down fails once,
+    in one line, instead of four times with a warning each."""
     from hubspot import HubSpot
+    from urllib3.util.retry import Retry
 
-    return HubSpot(access_token=access_token, host=host)
+    no_retries = Retry(total=None, connect=0, read=0, status=0, other=0, redirect=3)
+    client = HubSpot(access_token=access_token, host=host, retry=no_retries)
+    client.accord_timeout = timeout
+    return client
 
 
 def client_from_settings(source: str, settings: Settings) -> Any:
@@ -384,7 +445,10 @@ def client_from_settings(source: str, settings: Settings) -> Any:
             raise BadInput(f"set ACCORD_{name.upper()} in the environment (see docs/crm.md)")
         return str(value)
 
+    timeout = settings.crm_timeout_seconds
     if source == "salesforce":
-        return salesforce_client(need("salesforce_instance_url"), need("salesforce_session_id"))
+        return salesforce_client(
+            need("salesforce_instance_url"), need("salesforce_session_id"), timeout
+        )
     host = (settings.hubspot_host or "").strip() or None
-    return hubspot_client(need("hubspot_access_token"), host)
+    return hubspot_client(need("hubspot_access_token"), host, timeout)

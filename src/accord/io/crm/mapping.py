@@ -107,4 +107,6 @@ def load_mapping(path: Path | None) -> CrmMapping:
         raise BadInput(f"{path}: no such mapping file") from None
     except tomllib.TOMLDecodeError as err:
         raise BadInput(f"{path}: not a valid TOML mapping file: {err}") from None
+    except UnicodeDecodeError:
+        raise BadInput(f"{path}: not UTF-8 text: save the mapping file as UTF-8") from None
     return parse_mapping(data)

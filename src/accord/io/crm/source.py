@@ -16,6 +16,7 @@ from pathlib import Path
 from accord.domain.dataset import TABLES, Dataset
 from accord.errors import DatasetInvalid
 from accord.io.crm.mapping import CrmMapping
+from accord.io.csv_errors import read_text
 from accord.io.csv_files import parse_csv
 from accord.io.validate import MAX_PROBLEMS, RawTable, build_dataset
 from accord.progress import Progress
@@ -100,7 +101,7 @@ class Record:
 
 
 def read_source(path: Path, obj: str, mapping: CrmMapping) -> SourceFile:
-    raw = parse_csv("", path.name, path.read_text(encoding="utf-8-sig"))
+    raw = parse_csv("", path.name, read_text(path))
     return SourceFile(obj, path.name, raw.header, raw.rows, list(raw.lines), mapping)
 
 
@@ -160,7 +161,7 @@ def accord_tables(folder: Path, produced: set[str], report: Report) -> list[RawT
         if stem in produced:
             report.warnings.append(f"{path.name}: ignored: the CRM export gives the {stem} table")
             continue
-        tables.append(parse_csv(stem, path.name, path.read_text(encoding="utf-8-sig")))
+        tables.append(parse_csv(stem, path.name, read_text(path)))
     return tables
 
 
