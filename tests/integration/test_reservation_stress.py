@@ -9,6 +9,9 @@ Sixteen clients each reserve 6 units for 6 Nov at the same moment: 6 fit (36 uni
 other 10 get the conflict. A loser is checked only once 6 winners hold 36 units (with 5 or
 fewer, 6 more still fit), so its fresh answer is always the same: 36 + 6 = 42 units, the
 41st and 42nd made on Monday 9 Nov, 3 days late. 4 units stay free for 6 Nov.
+
+Sixteen copies of one request under one Idempotency-Key at once (a client's retries racing
+its first answer) book once: one 201 made, fifteen answered again from the key.
 """
 
 from __future__ import annotations
@@ -218,3 +221,23 @@ def test_sixteen_http_clients_at_once_get_201_or_409_with_a_fresh_answer(
     now = dt.datetime.now(dt.UTC)  # the API reserves at the real time
     assert_within_capacity(db, now)
     assert_written_whole(db, list_reservations(db, now=NOW))
+
+
+def test_sixteen_http_retries_of_one_key_at_once_book_once(db_url: str, db: Database) -> None:
+    """One client's request sent sixteen times at once with its Idempotency-Key (retries
+    racing a slow first answer): one reservation, and every answer is its answer."""
+    auth.create_user(db, "ana", "sales", "correct horse")
+    token = auth.issue_token(db, "ana", "stress")
+    app = create_app(Settings(database_url=db_url), db)
+    body = {"sku": "WIDGET", "quantity": EACH, "requested_date": FRIDAY.isoformat()}
+    headers = {"Authorization": f"Bearer {token}", "Idempotency-Key": "deal-7-line-1"}
+    with TestClient(app) as client:
+        answers = race(
+            CLIENTS, lambda k: client.post("/api/v1/reservations", json=body, headers=headers)
+        )
+    assert [a.status_code for a in answers] == [201] * CLIENTS
+    replays = sorted(a.headers.get("idempotent-replayed", "") for a in answers)
+    assert replays == [""] + ["true"] * (CLIENTS - 1)
+    assert len({a.text for a in answers}) == 1
+    made = list_reservations(db, now=NOW)
+    assert [r.id for r in made] == [answers[0].json()["reservation"]["id"]]

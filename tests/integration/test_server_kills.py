@@ -290,7 +290,7 @@ def test_a_killed_server_loses_no_answered_write_and_serves_again(
         status, saved = call(f"{server.base}/api/v1/plan/versions", body, tokens["olaf"])
         assert status == 201, saved
         _keep_version(ledger, saved)
-        status, listed = call(f"{server.base}/api/v1/reservations")
+        status, listed = call(f"{server.base}/api/v1/reservations", token=tokens["olaf"])
         assert set(ledger.reserved) <= {r["id"] for r in listed["reservations"]}
     finally:
         server.stop()

@@ -29,7 +29,10 @@ class Company:
 
 
 # How long a process trusts its cached dataset version without asking the database: a
-# commit by this process is seen at once, one by another process (the CLI) within this.
+# commit by this process is seen at once, one by another process (the CLI, a second
+# server) within this. On PostgreSQL a serving process sees those at once too (its
+# listener marks the caches stale, ``storage/notify.py``): this is then only the fallback
+# while the listener is not connected.
 RECHECK_SECONDS = 1.0
 
 
@@ -37,8 +40,9 @@ class CompanyStore:
     """The stored company for a long-running process (the app).
 
     It asks the database for the current version (one small query) after this process
-    commits anything or ``RECHECK_SECONDS`` after it last asked, and loads the dataset only
-    when the version changed; snapshots are cached per (version, as-of, horizon).
+    commits anything (or, with a listener on PostgreSQL, another process does) or
+    ``RECHECK_SECONDS`` after it last asked, and loads the dataset only when the version
+    changed; snapshots are cached per (version, as-of, horizon).
     """
 
     def __init__(self, db: Database, horizon_days: int) -> None:
@@ -62,7 +66,7 @@ class CompanyStore:
             assert self._loaded is not None  # load_stored raised when there is no dataset
             version, dataset = self._loaded
         snapshot = self._snapshots.get(dataset, version, as_of, self.horizon_days)
-        return Company(dataset, version, self.db.url, snapshot)
+        return Company(dataset, version, self.db.shown_url, snapshot)
 
     def recheck_now(self) -> bool:
         """Make the cached company fresh if that takes only the version query (no dataset
@@ -93,7 +97,7 @@ class CompanyStore:
             return None
         version, dataset = loaded
         snapshot = self._snapshots.peek(dataset, version, as_of, self.horizon_days)
-        return None if snapshot is None else Company(dataset, version, self.db.url, snapshot)
+        return None if snapshot is None else Company(dataset, version, self.db.shown_url, snapshot)
 
 
 def open_company(

@@ -1,16 +1,20 @@
 """The database a process works on: its engine, migrated once, and units of work on it.
 
 It also counts the commits this process made (``commits``), so a cached read can tell at
-once that this process changed the database (see ``Recheck``).
+once that this process changed the database (see ``Recheck``). On PostgreSQL each of those
+commits is announced to the other processes (``storage/notify.py``), and ``listener()``
+gives the thread that counts theirs here too (``mark_changed``).
 """
 
 from __future__ import annotations
 
 import threading
 import time
+import uuid
 
-from sqlalchemy import Engine
+from sqlalchemy import Connection, Engine
 
+from accord.storage import notify
 from accord.storage.engine import BUSY_TIMEOUT_MS, make_engine
 from accord.storage.migrate import upgrade
 from accord.storage.unit_of_work import UnitOfWork
@@ -28,6 +32,14 @@ class Database:
         # SQLite has one writer at a time, and a writer waiting for its lock sleeps in
         # steps of up to 100 ms: threads of this process queue here instead, in order.
         self._write_lock = threading.RLock() if url.startswith("sqlite") else None
+        # Names this Database's commits in announcements: its listener skips its own.
+        self.sender = uuid.uuid4().hex
+        self._announces = self.engine.dialect.name == "postgresql"
+
+    @property
+    def shown_url(self) -> str:
+        """The URL as it may be shown (the dataset's source, a log line): no password."""
+        return self.engine.url.render_as_string(hide_password=True)
 
     def migrate(self) -> None:
         """Create or upgrade the schema to the newest migration."""
@@ -42,11 +54,26 @@ class Database:
             write=write,
             on_commit=None if log_only else self._committed,
             write_lock=self._write_lock,
+            before_commit=self._announce if self._announces and not log_only else None,
         )
 
     def _committed(self) -> None:
         with self._commits_lock:
             self.commits += 1
+
+    def _announce(self, conn: Connection) -> None:
+        notify.announce(conn, self.sender)
+
+    def mark_changed(self) -> None:
+        """Another process committed: every cached read of this one is due (``Recheck``)."""
+        self._committed()
+
+    def listener(self) -> notify.ChangeListener | None:
+        """PostgreSQL: a (not yet started) thread that calls ``mark_changed`` on every commit
+        another process announces. SQLite: None (the periodic recheck sees those)."""
+        if not self._announces:
+            return None
+        return notify.ChangeListener(self.engine, self.sender, self.mark_changed)
 
     def fold_log(self) -> None:
         """SQLite: copy the write-ahead log into the database file and empty it.
@@ -76,8 +103,9 @@ class Database:
 
 class Recheck:
     """When a value cached from the database must be read again: after any commit by this
-    process, after ``seconds`` (to see commits by other processes, e.g. the CLI), or at a
-    moment the value itself names (a reservation expiring).
+    process (or, on PostgreSQL with a listener, one announced by another), after ``seconds``
+    (to see other processes' commits without a listener: SQLite, a lost connection), or at
+    a moment the value itself names (a reservation expiring).
 
         token = recheck.start()      # before reading
         value = read(db)

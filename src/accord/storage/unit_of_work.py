@@ -36,10 +36,12 @@ class UnitOfWork:
         write: bool = False,
         on_commit: Callable[[], None] | None = None,
         write_lock: AbstractContextManager[Any] | None = None,
+        before_commit: Callable[[Connection], None] | None = None,
     ) -> None:
         self._engine = engine
         self._write = write
         self._on_commit = on_commit
+        self._before_commit = before_commit  # last statement of the transaction (NOTIFY)
         self._lock = write_lock if write else None
         self._conn: Connection | None = None
 
@@ -87,6 +89,8 @@ class UnitOfWork:
         return self._conn
 
     def commit(self) -> None:
+        if self._before_commit is not None:
+            self._before_commit(self.connection)
         self.connection.commit()
         if self._on_commit is not None:
             self._on_commit()
