@@ -15,7 +15,8 @@ $(STAMP): pyproject.toml requirements.lock
 
 install: $(STAMP)
 
-## make run: install, load the demo company if the database holds none, serve on :8000
+## make run: install, load the demo company (and, in a database without users, its demo
+## accounts: README "Accounts") if the database holds no dataset, serve on :8000
 run: install
 	$(ACCORD) summary --json > /dev/null 2>&1 || $(ACCORD) demo
 	$(ACCORD) serve --host 127.0.0.1 --port 8000

@@ -10,6 +10,8 @@ from pathlib import Path
 from pydantic import Field, SecretStr
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+from accord.addresses import PublicUrl, TrustedProxies
+
 
 class Settings(BaseSettings):
     model_config = SettingsConfigDict(env_prefix="ACCORD_", env_file=".env", extra="ignore")
@@ -32,6 +34,28 @@ class Settings(BaseSettings):
         ge=1,
         description="Largest dataset upload the app accepts, in bytes.",
     )
+    max_body_bytes: int = Field(
+        default=1024 * 1024,
+        ge=1024,
+        description="Largest request body the app accepts other than a dataset upload, in bytes.",
+    )
+    max_unpacked_bytes: int = Field(
+        default=1024 * 1024 * 1024,
+        ge=1,
+        description="Largest unpacked size of all the files of an uploaded .zip or .xlsx, "
+        "in bytes.",
+    )
+    max_member_bytes: int = Field(
+        default=512 * 1024 * 1024,
+        ge=1,
+        description="Largest unpacked size of one file in an uploaded .zip or .xlsx, in bytes.",
+    )
+    max_compression_ratio: int = Field(
+        default=100,
+        ge=1,
+        description="Largest unpacked ÷ packed size of one file (over 1 MiB) in an uploaded "
+        ".zip or .xlsx.",
+    )
     cluster: str | None = Field(
         default=None,
         description="Address of a Dask scheduler (tcp://host:8786) that runs forecasts and "
@@ -40,6 +64,24 @@ class Settings(BaseSettings):
     demo_dir: Path = Field(
         default=Path("demo-data"),
         description="Folder `accord demo` writes the demo dataset to when no --out is given.",
+    )
+
+    # Accounts and browsers (docs/security.md).
+    token_days: int = Field(
+        default=90,
+        ge=1,
+        le=3650,
+        description="Days a new API token is valid for when its creator names no --days.",
+    )
+    secure_cookies: bool = Field(
+        default=False,
+        description="Mark the session and CSRF cookies Secure (sent over https only); "
+        "set it whenever Accord is served over https.",
+    )
+    insecure_fast_password_hashing: bool = Field(
+        default=False,
+        description="Test suites only: hash new passwords with a cheap scrypt cost "
+        "(N=2^10) so creating many users is fast. Never set it in production.",
     )
 
     # CRM (docs/crm.md). Secrets are SecretStr: never printed, logged or shown in errors.
@@ -69,6 +111,25 @@ class Settings(BaseSettings):
     )
     crm_mapping: Path | None = Field(
         default=None, description="TOML mapping file for CRM fields, stages and options."
+    )
+    crm_timeout_seconds: float = Field(
+        default=30.0,
+        gt=0,
+        le=600,
+        description="Seconds Accord waits for Salesforce or HubSpot to connect or answer.",
+    )
+
+    # Behind a reverse proxy (docs/security.md, docs/crm.md).
+    trusted_proxies: TrustedProxies = Field(
+        default=None,
+        description="Addresses or CIDR networks (comma-separated) of the reverse proxies "
+        "whose X-Forwarded-For and X-Forwarded-Proto `accord serve` believes; none: "
+        "those headers are ignored.",
+    )
+    public_url: PublicUrl = Field(
+        default=None,
+        description="The URL the CRMs call Accord at (https://accord.example.com); HubSpot "
+        "webhook signatures are checked against it. None: the URL of the request.",
     )
 
     def secret(self, name: str) -> str | None:

@@ -3,11 +3,13 @@
     AccordError                    500 / exit 1   unexpected failure
     ├── BadInput                   422 / exit 2   input a user can fix
     │   ├── DatasetInvalid         422 / exit 2   a dataset with problems (file:row:column list)
-    │   └── MissingData            422 / exit 2   a job needs a table the dataset does not have
+    │   ├── MissingData            422 / exit 2   a job needs a table the dataset does not have
+    │   └── TooLarge               413 / exit 2   a body, upload or unpacked file over its limit
     ├── NotFound                   404 / exit 2   an id that does not exist
     ├── Conflict                   409 / exit 1   e.g. capacity already taken by someone else
     ├── NotAuthenticated           401 / exit 1
     ├── Forbidden                  403 / exit 1
+    ├── TooManyAttempts            429 / exit 1   sign-in throttled (Retry-After seconds)
     └── NoData                     409 / exit 1   the database holds no dataset yet
 
 The API renders every one as ``{"error": {"code", "message", "details"}}``.
@@ -54,6 +56,11 @@ class MissingData(BadInput):
     code = "missing_data"
 
 
+class TooLarge(BadInput):
+    status = 413
+    code = "too_large"
+
+
 class NotFound(AccordError):
     status = 404
     exit_code = 2
@@ -73,6 +80,17 @@ class NotAuthenticated(AccordError):
 class Forbidden(AccordError):
     status = 403
     code = "forbidden"
+
+
+class TooManyAttempts(AccordError):
+    """Too many failed sign-ins for a user or an address: try again in ``retry_after`` s."""
+
+    status = 429
+    code = "too_many_attempts"
+
+    def __init__(self, message: str, retry_after: int) -> None:
+        super().__init__(message, details=[{"retry_after_seconds": retry_after}])
+        self.retry_after = retry_after
 
 
 class NoData(AccordError):

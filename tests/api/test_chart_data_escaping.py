@@ -14,7 +14,7 @@ from accord.io.files import read_dataset
 from accord.services.datasets import store_dataset
 from accord.services.runtime import open_database
 from accord.web.render import templates
-from tests.api.conftest import TINY
+from tests.api.conftest import READER, TINY, reads_as
 
 ATTACK = (
     '</script><form hx-post="/deal-desk/reserve" hx-trigger="load"><img src=x onerror=alert(1)>'
@@ -55,7 +55,7 @@ def test_no_page_renders_a_name_from_the_data_as_markup(settings, hostile, path)
     from accord.api.app import create_app
 
     with TestClient(create_app(settings, hostile)) as client:
-        page = client.get(path, headers={"accept": "text/html"})
+        page = reads_as(client, READER).get(path, headers={"accept": "text/html"})
     assert page.status_code == 200, page.text[:500]
     assert "<form hx-post" not in page.text and "<img src=x" not in page.text
     blocks = re.findall(r'<script type="application/json"[^>]*>(.*?)</script>', page.text, re.S)

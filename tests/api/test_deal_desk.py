@@ -48,8 +48,8 @@ def test_bad_questions_are_4xx_with_the_error_shape(client):
     assert any(r["kind"] == "lead_time" for r in answer["reasons"])
 
 
-def test_reservations_commit_confirm_release(client, sales):
-    assert client.post("/api/v1/reservations", json=BIG).status_code == 401
+def test_reservations_commit_confirm_release(client, anonymous, sales):
+    assert anonymous.post("/api/v1/reservations", json=BIG).status_code == 401
     made = client.post("/api/v1/reservations", json=BIG, headers=sales)
     assert made.status_code == 201, made.text
     reservation = made.json()["reservation"]
@@ -72,8 +72,8 @@ def test_reservations_commit_confirm_release(client, sales):
     assert client.get("/api/v1/reservations", params={"status": "odd"}).status_code == 422
 
 
-def test_deal_check_is_logged_for_the_signed_in_user(client, sales):
-    assert client.post("/api/v1/check/OPP-8").status_code == 401
+def test_deal_check_is_logged_for_the_signed_in_user(client, anonymous, sales):
+    assert anonymous.post("/api/v1/check/OPP-8").status_code == 401
     checked = client.post("/api/v1/check/OPP-8", headers=sales, params={"reserve": True})
     assert checked.status_code == 200, checked.text
     body = checked.json()

@@ -73,11 +73,11 @@ def test_a_rep_logs_a_check_and_reserves_then_releases(client, ana):
     ]
 
 
-def test_reserving_needs_a_signed_in_user(client):
-    client.get("/deal-desk", headers=HTML)
-    csrf = client.cookies.get("accord_csrf")
+def test_reserving_needs_a_signed_in_user(anonymous):
+    anonymous.get("/sign-in", headers=HTML)  # a visitor's browser holds a CSRF cookie
+    csrf = anonymous.cookies.get("accord_csrf")
     data = {"sku": "PUMP-200", "quantity": "5", "csrf_token": csrf}
-    assert client.post("/deal-desk/reserve", data=data, headers=HTML).status_code == 401
+    assert anonymous.post("/deal-desk/reserve", data=data, headers=HTML).status_code == 401
 
 
 def test_pipeline_page_shows_value_at_risk_and_the_heatmap(client):

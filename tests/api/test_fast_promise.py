@@ -15,7 +15,7 @@ from accord.services import auth
 from accord.services.datasets import store_dataset
 from accord.storage.database import Database
 
-from .conftest import TINY
+from .conftest import READER, TINY, reads_as
 
 BIG = {"sku": "PUMP-300", "quantity": 400, "requested_date": "2026-11-20", "customer": "NORDWIND"}
 LATE = {**BIG, "quantity": 900}
@@ -23,9 +23,10 @@ LATE = {**BIG, "quantity": 900}
 
 @pytest.fixture
 def served(client) -> Iterator[TestClient]:
-    """The app behind its fast lane; ``client`` reaches the app directly."""
+    """The app behind its fast lane, asked with the reader's API token; ``client`` reaches
+    the app directly."""
     with TestClient(fast_promise.FastPromise(client.app)) as fast:
-        yield fast
+        yield reads_as(fast, READER)
 
 
 @pytest.fixture
@@ -58,6 +59,22 @@ def test_the_fast_lane_answers_as_the_route_does(served, answered):
         assert fast.headers["x-frame-options"] == "DENY"  # security headers on both
         answered.clear()
     assert served.post("/api/v1/promise", json=LATE).json()["options"]  # the price of yes
+
+
+def test_only_a_valid_api_token_is_answered_in_the_lane(client, answered):
+    """A visitor, a bad token or a browser's session take the route, which signs them in
+    (or refuses them) as every route does."""
+    with TestClient(fast_promise.FastPromise(client.app)) as fast:
+        assert reads_as(fast, READER).post("/api/v1/promise", json=BIG).status_code == 200
+        answered.clear()
+        fast.event_hooks = {"request": [], "response": []}  # from here on: no token
+        for headers in ({}, {"Authorization": "Bearer acc_nope"}, {"Authorization": "Basic x"}):
+            refused = fast.post("/api/v1/promise", json=BIG, headers=headers)
+            assert refused.status_code == 401, headers
+            assert refused.json()["error"]["code"] == "not_authenticated"
+        fast.cookies.set("accord_session", "acc_forged")
+        assert fast.post("/api/v1/promise", json=BIG).status_code == 401
+    assert answered == []
 
 
 def test_bad_input_gets_the_routes_errors(served, answered):
@@ -105,6 +122,6 @@ def test_a_dataset_stored_by_another_process_is_seen_after_the_recheck(
 
 def test_without_a_company_the_lane_leaves_the_answer_to_the_route(empty_client):
     with TestClient(fast_promise.FastPromise(empty_client.app)) as served:
-        reply = served.post("/api/v1/promise", json=BIG)
+        reply = reads_as(served, READER).post("/api/v1/promise", json=BIG)
     assert reply.status_code == empty_client.post("/api/v1/promise", json=BIG).status_code
     assert 400 <= reply.status_code < 500 and reply.json()["error"]["code"]

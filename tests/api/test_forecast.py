@@ -14,7 +14,7 @@ from accord.services import auth
 from accord.services.datasets import store_dataset
 from accord.services.forecast import latest_forecast
 from accord.services.runtime import open_database
-from tests.api.conftest import TINY
+from tests.api.conftest import TINY, reads_as
 
 
 def _with_history(dataset: Dataset) -> Dataset:
@@ -34,11 +34,11 @@ def history_client(settings):
     db = open_database(settings)
     store_dataset(db, _with_history(read_dataset(TINY)), "tiny with history")
     with TestClient(create_app(settings, db)) as client:
-        yield client
+        yield reads_as(client, "fiona", "finance")  # a role that may not save forecasts
     db.dispose()
 
 
-def test_run_without_saving_needs_no_token(history_client):
+def test_any_role_runs_a_forecast_without_saving_it(history_client):
     response = history_client.post("/api/v1/forecast", json={"horizon": 2})
     assert response.status_code == 200, response.text
     body = response.json()
@@ -50,7 +50,9 @@ def test_run_without_saving_needs_no_token(history_client):
 
 
 def test_saving_needs_the_save_forecast_permission(history_client):
-    assert history_client.post("/api/v1/forecast", json={"save": True}).status_code == 401
+    anonymous = TestClient(history_client.app)
+    assert anonymous.post("/api/v1/forecast", json={"save": True}).status_code == 401
+    assert anonymous.post("/api/v1/forecast", json={"horizon": 2}).status_code == 401
     db = history_client.app.state.db
     auth.create_user(db, "sam", "sales", "correct horse")
     sales = auth.issue_token(db, "sam", "tests")

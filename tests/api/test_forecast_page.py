@@ -32,7 +32,7 @@ def test_operations_runs_and_saves_a_forecast_then_sees_it(client, olaf):
     assert '"history_y": [' in page
 
 
-def test_running_a_forecast_from_the_page_needs_the_permission(client):
-    client.get("/forecast", headers=HTML)
-    csrf = client.cookies.get("accord_csrf")
-    assert client.post("/forecast", data={"csrf_token": csrf}, headers=HTML).status_code == 401
+def test_running_a_forecast_from_the_page_needs_the_permission(anonymous):
+    anonymous.get("/sign-in", headers=HTML)
+    csrf = anonymous.cookies.get("accord_csrf")
+    assert anonymous.post("/forecast", data={"csrf_token": csrf}, headers=HTML).status_code == 401

@@ -37,11 +37,11 @@ def test_the_plan_has_the_spec_shape_and_the_late_line(client, operations):
     assert only["totals"] == body["totals"]
 
 
-def test_the_plan_is_read_signed_in_only(client):
-    refused = client.get("/api/v1/orders/plan")
+def test_the_plan_is_read_signed_in_only(anonymous):
+    refused = anonymous.get("/api/v1/orders/plan")
     assert refused.status_code == 401
     assert set(refused.json()["error"]) >= {"code", "message"}
-    bad = client.get("/api/v1/orders/plan", params={"late": "maybe"}, headers={
+    bad = anonymous.get("/api/v1/orders/plan", params={"late": "maybe"}, headers={
         "Authorization": "Bearer nope"})  # fmt: skip
     assert bad.status_code in (401, 422)
 
@@ -58,6 +58,6 @@ def test_the_orders_page_lists_the_late_line_with_names_and_why(client):
     assert "SO-1001 / 2" in every and 'data-verdict="on_time"' in every
 
 
-def test_the_orders_page_asks_to_sign_in(client):
-    page = client.get("/orders", headers=HTML, follow_redirects=False)
-    assert page.status_code in (303, 401)
+def test_the_orders_page_asks_to_sign_in(anonymous):
+    page = anonymous.get("/orders", headers=HTML, follow_redirects=False)
+    assert page.status_code == 303 and page.headers["location"] == "/sign-in?next=/orders"

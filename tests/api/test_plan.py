@@ -88,13 +88,13 @@ def test_versions_are_saved_by_role_and_compared(client, tokens):
     assert client.get("/api/v1/plan/versions/999").status_code == 404
 
 
-def test_saving_needs_a_token(client):
-    response = client.post("/api/v1/plan/versions", json={"kind": "sales"})
+def test_saving_needs_a_token(anonymous):
+    response = anonymous.post("/api/v1/plan/versions", json={"kind": "sales"})
     assert response.status_code == 401
 
 
-def test_post_plan_needs_a_token_like_every_post(client):
-    assert client.post("/api/v1/plan", json={}).status_code == 401
+def test_post_plan_needs_a_token_like_every_post(anonymous):
+    assert anonymous.post("/api/v1/plan", json={}).status_code == 401
 
 
 def test_scenarios_are_planned_beside_the_base(client, tokens):

@@ -40,6 +40,7 @@ Need = Permission | str
 
 ROLES: tuple[str | None, ...] = (None, *(r.value for r in Role))
 PASSWORD = "correct horse"
+TARGET = "target-user"  # whom the admin routes change (no other case signs in as them)
 WRITE_METHODS = {"POST", "PUT", "PATCH", "DELETE"}
 HTML = {"accept": "text/html"}
 # Filled in from the world fixture when a case is sent.
@@ -95,8 +96,34 @@ CASES: tuple[Case, ...] = (
         json={"username": "new-{role}", "role": "sales", "password": PASSWORD},
     ),
     Case("POST", "/api/v1/tokens", SIGNED_IN, 201, json={"name": "role matrix"}),
+    # Nobody's token 999999: the owner check answers 404 to everyone signed in.
+    Case("DELETE", "/api/v1/tokens/{token_id}", SIGNED_IN, 404, url="/api/v1/tokens/999999"),
+    # A wrong current password: 422 (and the password stays).
+    Case(
+        "PUT",
+        "/api/v1/me/password",
+        SIGNED_IN,
+        422,
+        json={"old_password": "not the password", "new_password": "another horse"},
+    ),
+    Case(
+        "PATCH",
+        "/api/v1/users/{username}",
+        Permission.MANAGE_USERS,
+        200,
+        url=f"/api/v1/users/{TARGET}",
+        json={"role": "sales", "active": True},
+    ),
+    Case(
+        "PUT",
+        "/api/v1/users/{username}/password",
+        Permission.MANAGE_USERS,
+        200,
+        url=f"/api/v1/users/{TARGET}/password",
+        json={"password": PASSWORD},
+    ),
     Case("POST", "/api/v1/dataset", Permission.IMPORT_DATA, 200, upload=True),
-    Case("POST", "/api/v1/promise", OPEN, 200, json=PROMISE),
+    Case("POST", "/api/v1/promise", SIGNED_IN, 200, json=PROMISE),
     Case("POST", "/api/v1/reservations", Permission.RESERVE, 201, json=PROMISE),
     Case(
         "POST",
@@ -127,7 +154,7 @@ CASES: tuple[Case, ...] = (
         url="/api/v1/check/OPP-8?reserve=true",
         label="reserve",
     ),
-    Case("POST", "/api/v1/forecast", OPEN, 200, json={"horizon": 2}, label="run"),
+    Case("POST", "/api/v1/forecast", SIGNED_IN, 200, json={"horizon": 2}, label="run"),
     Case(
         "POST",
         "/api/v1/forecast",
@@ -153,6 +180,60 @@ CASES: tuple[Case, ...] = (
     # The pages' forms.
     Case("POST", "/sign-in", OPEN, 303, form={"username": "{user}", "password": PASSWORD}),
     Case("POST", "/sign-out", OPEN, 303),
+    # Set up already: the first-run form sends everyone to sign in.
+    Case("POST", "/setup", OPEN, 303, form={"username": "x", "password": "y", "confirm": "y"}),
+    Case(
+        "POST",
+        "/admin/users",
+        Permission.MANAGE_USERS,
+        200,
+        form={"username": "page-{user}", "role": "sales", "password": PASSWORD},
+    ),
+    Case(
+        "POST",
+        "/admin/users/{username}/role",
+        Permission.MANAGE_USERS,
+        200,
+        url=f"/admin/users/{TARGET}/role",
+        form={"role": "sales"},
+    ),
+    Case(
+        "POST",
+        "/admin/users/{username}/active",
+        Permission.MANAGE_USERS,
+        200,
+        url=f"/admin/users/{TARGET}/active",
+        form={"active": "true"},
+    ),
+    Case(
+        "POST",
+        "/admin/users/{username}/password",
+        Permission.MANAGE_USERS,
+        200,
+        url=f"/admin/users/{TARGET}/password",
+        form={"password": PASSWORD},
+    ),
+    Case(
+        "POST",
+        "/admin/tokens/{token_id}/revoke",
+        Permission.MANAGE_USERS,
+        404,
+        url="/admin/tokens/999999/revoke",
+    ),
+    Case(
+        "POST",
+        "/account/password",
+        SIGNED_IN,
+        422,
+        form={"current": "not the password", "password": "another horse", "confirm": "x"},
+    ),
+    Case(
+        "POST",
+        "/account/tokens/{token_id}/revoke",
+        SIGNED_IN,
+        404,
+        url="/account/tokens/999999/revoke",
+    ),
     Case("POST", "/data", Permission.IMPORT_DATA, 200, upload=True),
     Case("POST", "/deal-desk/check", Permission.CHECK_DEAL, 200, form={"opportunity": "OPP-8"}),
     Case(
@@ -175,18 +256,27 @@ CASES: tuple[Case, ...] = (
     _page_version("consensus", Permission.AGREE_PLAN),
 )
 
-# Reads: open to everyone except these.
-CLOSED_READS: dict[str, Need] = {
-    "/api/v1/me": SIGNED_IN,
+# Reads: signed in, any role, except these (tests/api/test_read_access.py checks that every
+# route outside its open list refuses a visitor).
+READ_NEEDS: dict[str, Need] = {
+    "/api/v1/health": OPEN,
+    "/api/v1/openapi.json": OPEN,
+    "/docs": OPEN,
+    "/static/plotly.min.js": OPEN,
+    "/sign-in": OPEN,
+    "/account": SIGNED_IN,
+    "/api/v1/tokens": SIGNED_IN,
     "/api/v1/users": Permission.MANAGE_USERS,
     "/api/v1/audit": Permission.MANAGE_USERS,
-    # New reads are signed in from the start (the older open ones are being closed).
-    "/api/v1/orders/plan": SIGNED_IN,
-    "/orders": SIGNED_IN,
+    "/admin/users": Permission.MANAGE_USERS,
+    "/api/v1/throughput": Permission.READ_MARGINS,
+    "/api/v1/customers": Permission.READ_CUSTOMER_SCORES,
+    "/api/v1/customers/history": Permission.READ_CUSTOMER_SCORES,
 }
 # A concrete value for each path parameter of a read, and the queries some reads need.
 READ_PARAMS = {"sku": "PUMP-200", "version_id": "1", "other_id": "1"}
 READ_QUERIES = {"/sop/compare": "?a=1&b=1"}
+FIRST_RUN = "/setup"
 
 
 def expected(case: Case, role: str | None) -> int:
@@ -267,6 +357,7 @@ def world(tmp_path_factory, tiny_zip) -> Iterator[World]:
     for role in Role:
         auth.create_user(db, user_of(role.value), role.value, PASSWORD)
         tokens[role.value] = auth.issue_token(db, user_of(role.value), "role matrix")
+    auth.create_user(db, TARGET, "sales", PASSWORD)
     company = CompanyStore(db, settings.horizon_days).current()
     snapshot = company.snapshot
     # Plan version 1 and a saved forecast, for the reads of them.
@@ -274,8 +365,13 @@ def world(tmp_path_factory, tiny_zip) -> Iterator[World]:
     forecast.save_forecast(
         db, company, forecast.run_forecast(company, horizon=2), "operations-user"
     )
+    # The sales user's reservations: she confirms and releases her own, operations and
+    # admin override (tests/api/test_reservation_ownership.py: another rep may not).
+    owner = user_of(Role.SALES.value)
     slots = {
-        slot: reserve(db, snapshot, Desk(), PromiseRequest("PUMP-200", 1)).reservation.id
+        slot: reserve(
+            db, snapshot, Desk(), PromiseRequest("PUMP-200", 1), created_by=owner
+        ).reservation.id
         for slot in SLOTS
     }
     with TestClient(app):  # runs the app's start-up once
@@ -363,21 +459,35 @@ def reads(world: World) -> list[str]:
     schema = world.browsers[None].get("/api/v1/openapi.json").json()["paths"]
     api = [p.format(**READ_PARAMS) for p, ops in schema.items() if "get" in ops]
     pages = [p for m, p, in_schema in app_routes(world.app) if m == "GET" and not in_schema]
-    return [p + READ_QUERIES.get(p, "") for p in api + pages if "{" not in p]
+    # The first-run pages answer only on an empty database (their own tests).
+    found = [p for p in api + pages if "{" not in p and not p.startswith(FIRST_RUN)]
+    return [p + READ_QUERIES.get(p, "") for p in found]
+
+
+def read_status(path: str, role: str | None) -> int:
+    need = READ_NEEDS.get(path, SIGNED_IN)
+    if need == OPEN or (role and (need == SIGNED_IN or may(Role(role), Permission(need)))):
+        return 200
+    return 401 if role is None else 403
 
 
 @pytest.mark.parametrize("role", ROLES, ids=lambda r: r or "anonymous")
-def test_reads_are_open_except_the_users_audit_and_me(world, role):
+def test_every_read_needs_a_signed_in_user_and_some_a_permission(world, role):
+    """With an API token (pages too), and as a signed-in browser with its session; a
+    visitor's page view is sent to the sign-in page (303)."""
     headers = {"Authorization": f"Bearer {world.tokens[role]}"} if role else {}
-    client = world.browsers[None]
     checked = reads(world)
-    assert set(CLOSED_READS) <= set(checked)
+    assert set(READ_NEEDS) <= set(checked)
     assert {"/api/v1/plan/versions/1", "/api/v1/reservations", "/sop", "/"} <= set(checked)
     for path in checked:
-        response = client.get(path, headers=headers)
-        need = CLOSED_READS.get(path, OPEN)
-        if need == OPEN or (role and (need == SIGNED_IN or may(Role(role), Permission(need)))):
-            want = 200
+        want = read_status(path, role)
+        by_token = world.browsers[None].get(path, headers=headers)
+        assert by_token.status_code == want, f"GET {path} as {role}: {by_token.text[:300]}"
+        page = not path.startswith("/api/")
+        in_browser = world.browsers[role].get(path, headers=HTML if page else {},
+                                              follow_redirects=False)  # fmt: skip
+        if page and want == 401:
+            assert in_browser.status_code == 303, path
+            assert in_browser.headers["location"].startswith("/sign-in"), path
         else:
-            want = 401 if role is None else 403
-        assert response.status_code == want, f"GET {path} as {role}: {response.text[:300]}"
+            assert in_browser.status_code == want, f"GET {path} in {role}'s browser"

@@ -78,9 +78,10 @@ def _sign_in(client, next: str, username: str = "ana", password: str = "correct 
     return client.post("/sign-in", data=data, follow_redirects=False)
 
 
-def test_an_anonymous_form_is_told_to_sign_in_and_comes_back_after(client):
+def test_an_anonymous_form_is_told_to_sign_in_and_comes_back_after(anonymous):
+    client = anonymous
     auth.create_user(client.app.state.db, "ana", "sales", "correct horse")
-    client.get("/deal-desk", headers=HTML)
+    client.get("/sign-in", headers=HTML)
     csrf = client.cookies.get("accord_csrf")
     refused = client.post(
         "/deal-desk/reserve",
@@ -122,3 +123,34 @@ def test_the_sign_in_links_of_a_page_come_back_to_it(client, path, back):
     assert 'href="/sign-in"' not in page
     links = page.count(f'href="/sign-in?next={back}"')
     assert links == 2  # the navigation's and the page's own "Sign in to ..." hint
+
+
+@pytest.mark.parametrize(
+    ("path", "back"),
+    [
+        ("/", "/sign-in"),
+        ("/pipeline?weighted=true", "/sign-in?next=/pipeline%3Fweighted%3Dtrue"),
+        ("/deal-desk?opportunity=OPP-8", "/sign-in?next=/deal-desk%3Fopportunity%3DOPP-8"),
+        (
+            "/pipeline?weighted=true&as_of=2026-11-02",
+            "/sign-in?next=/pipeline%3Fweighted%3Dtrue%26as_of%3D2026-11-02",
+        ),
+    ],
+)
+def test_an_anonymous_visit_goes_to_the_sign_in_and_comes_back_after(anonymous, path, back):
+    auth.create_user(anonymous.app.state.db, "ana", "sales", "correct horse")
+    visit = anonymous.get(path, headers=HTML, follow_redirects=False)
+    assert visit.status_code == 303
+    assert visit.headers["location"] == back
+    form = anonymous.get(back, headers=HTML)
+    assert form.status_code == 200
+    signed_in = _sign_in(anonymous, path)
+    assert signed_in.status_code == 303 and signed_in.headers["location"] == path
+    assert anonymous.get(path, headers=HTML).status_code == 200
+
+
+def test_a_crafted_page_address_never_leaves_the_site(anonymous):
+    visit = anonymous.get("//evil.example/", headers=HTML, follow_redirects=False)
+    assert visit.status_code in (303, 404)
+    if visit.status_code == 303:
+        assert visit.headers["location"].startswith("/sign-in")

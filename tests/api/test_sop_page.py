@@ -63,9 +63,9 @@ def test_sales_proposes_operations_proposes_finance_agrees(client, people):
     assert actions.count("save_plan") == 3
 
 
-def test_saving_a_version_needs_a_signed_in_user(client):
-    client.get("/sop", headers=HTML)
-    assert save(client, "sales", "anonymous").status_code == 401
+def test_saving_a_version_needs_a_signed_in_user(anonymous):
+    anonymous.get("/sign-in", headers=HTML)
+    assert save(anonymous, "sales", "anonymous").status_code == 401
 
 
 def test_scenarios_are_planned_beside_the_base_on_the_page(client):

@@ -20,10 +20,10 @@ def test_throughput_bad_window_is_422(client):
     assert response.json()["error"]["code"] == "bad_input"
 
 
-def test_customers_ranked_and_saved_with_a_token(client):
+def test_customers_ranked_and_saved_with_a_token(client, anonymous):
     ranked = client.get("/api/v1/customers", params={"weight": "shared_vision=0"}).json()
     assert [c["tier"] for c in ranked["customers"]] == ["A", "C"]
-    assert client.post("/api/v1/customers", json={"weights": {}}).status_code == 401
+    assert anonymous.post("/api/v1/customers", json={"weights": {}}).status_code == 401
     db = client.app.state.db
     auth.create_user(db, "fin", "finance", "correct horse")
     token = auth.issue_token(db, "fin", "tests")

@@ -6,7 +6,8 @@ from __future__ import annotations
 import re
 
 WRITE_METHODS = {"post", "put", "patch", "delete"}
-# Questions sent as POST because their inputs are a body; they change nothing.
+# Questions sent as POST because their inputs are a body; they change nothing (and, like
+# every read, need a signed-in user: tests/api/test_read_access.py).
 INQUIRIES = {
     ("POST", "/api/v1/promise"),  # capable-to-promise inquiry (a reservation is its own route)
     ("POST", "/api/v1/forecast"),  # runs a forecast; saving it is checked below
@@ -28,13 +29,13 @@ def test_the_api_has_write_routes_to_check(client):
     assert ("POST", "/api/v1/dataset") in write_routes(client)
 
 
-def test_every_write_refuses_a_request_without_credentials(client):
-    for method, path in write_routes(client):
-        response = client.request(method, path, json={})
+def test_every_write_refuses_a_request_without_credentials(anonymous):
+    for method, path in write_routes(anonymous):
+        response = anonymous.request(method, path, json={})
         assert response.status_code == 401, f"{method} {path} answered {response.status_code}"
         assert response.json()["error"]["code"] == "not_authenticated"
 
 
-def test_saving_a_forecast_needs_credentials(client):
-    response = client.post("/api/v1/forecast", json={"save": True})
+def test_saving_a_forecast_needs_credentials(anonymous):
+    response = anonymous.post("/api/v1/forecast", json={"save": True})
     assert response.status_code == 401

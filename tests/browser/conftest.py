@@ -98,7 +98,21 @@ def browser(chromium_path):
 
 @pytest.fixture
 def page(browser):
+    """A fresh browser tab, not signed in."""
     context = browser.new_context(viewport={"width": 1280, "height": 900})
     page = context.new_page()
     yield page
     context.close()
+
+
+@pytest.fixture
+def reader(page, server):
+    """``page`` signed in as the demo company's finance user, who reads every page in full
+    (margins and customer scores too): every page but sign-in needs a signed-in user."""
+    from playwright.sync_api import expect
+
+    from tests.browser.test_sign_in import sign_in
+
+    sign_in(page, server, "fiona")
+    expect(page.get_by_test_id("signed-in-as")).to_be_visible()
+    return page

@@ -8,7 +8,8 @@ from tests.browser.conftest import SCREENSHOTS
 pytestmark = pytest.mark.xdist_group("browser")
 
 
-def test_throughput_page_draws_the_load_chart_and_names_the_constraint(server, page):
+def test_throughput_page_draws_the_load_chart_and_names_the_constraint(server, reader):
+    page = reader
     errors = []
     page.on("pageerror", lambda e: errors.append(str(e)))
     page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
@@ -31,7 +32,8 @@ def test_throughput_page_draws_the_load_chart_and_names_the_constraint(server, p
         ("/quotas", "quota-chart", "quota-feasible"),
     ],
 )
-def test_alignment_pages_draw_their_charts(server, page, path, chart, figure):
+def test_alignment_pages_draw_their_charts(server, reader, path, chart, figure):
+    page = reader
     errors = []
     page.on("pageerror", lambda e: errors.append(str(e)))
     page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)

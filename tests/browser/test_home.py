@@ -9,7 +9,8 @@ from tests.browser.conftest import SCREENSHOTS
 pytestmark = pytest.mark.xdist_group("browser")
 
 
-def test_home_page_shows_the_demo_company_and_its_resources(server, page):
+def test_home_page_shows_the_demo_company_and_its_resources(server, reader):
+    page = reader
     page.goto(server + "/")
     expect(page.locator("h1")).to_contain_text("Hartmann")
     expect(page.get_by_test_id("count-resources")).not_to_have_text("0")
@@ -21,5 +22,5 @@ def test_home_page_shows_the_demo_company_and_its_resources(server, page):
 
 
 def test_api_docs_page_lists_the_endpoints(server, page):
-    page.goto(server + "/docs")
+    page.goto(server + "/docs")  # open: the API's description needs no sign-in
     expect(page.get_by_text("/api/v1/dataset").first).to_be_visible()

@@ -8,7 +8,8 @@ pytestmark = pytest.mark.xdist_group("browser")
 
 
 @pytest.mark.parametrize("width", [390, 1440])
-def test_the_navigation_fits_marks_the_page_and_can_be_skipped(server, page, width):
+def test_the_navigation_fits_marks_the_page_and_can_be_skipped(server, reader, width):
+    page = reader
     page.set_viewport_size({"width": width, "height": 800})
     page.goto(server + "/pipeline")
     current = page.locator('header nav a[aria-current="page"]')

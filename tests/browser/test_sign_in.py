@@ -42,8 +42,9 @@ def test_a_sales_user_may_not_upload_data(server, page):
 
 
 def test_signing_in_from_a_page_comes_back_to_it(server, page):
-    page.goto(server + "/sop")
-    page.get_by_test_id("sign-in-link").click()
+    page.goto(server + "/sop")  # a visitor is sent to the sign-in page, which comes back
+    expect(page.get_by_role("heading", name="Sign in")).to_be_visible()
+    assert page.url == server + "/sign-in?next=/sop"
     page.get_by_label("User name").fill("olaf")
     page.get_by_label("Password").fill(DEMO_PASSWORD)
     page.get_by_role("button", name="Sign in").click()

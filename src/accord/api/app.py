@@ -24,20 +24,26 @@ from accord.api import (
     throughput,
     users,
 )
+from accord.api.body_limit import BodyLimit
 from accord.api.errors import install_error_handlers
 from accord.api.headers import SecurityHeaders
+from accord.api.lifespan import follow_other_processes
+from accord.api.security import SIGN_IN_TO_READ
 from accord.config import Settings
 from accord.services.company import CompanyStore
 from accord.services.promise import Desk
 from accord.services.runtime import open_database
 from accord.storage.database import Database
 from accord.web import (
+    account_page,
+    admin_page,
     alignment_pages,
     data_page,
     deal_desk_page,
     forecast_page,
     orders_page,
     pages,
+    setup_page,
     sign_in,
     sop_page,
     throughput_page,
@@ -59,6 +65,7 @@ def create_app(settings: Settings, db: Database | None = None) -> FastAPI:
         openapi_url="/api/v1/openapi.json",
         docs_url=None,  # served below from the app's own files: no CDN, works offline
         redoc_url=None,
+        lifespan=follow_other_processes,  # PostgreSQL: other processes' commits seen at once
     )
     app.state.settings = settings
     app.state.db = database
@@ -66,26 +73,34 @@ def create_app(settings: Settings, db: Database | None = None) -> FastAPI:
     app.state.desk = Desk()
     install_error_handlers(app)
     app.add_middleware(SecurityHeaders)
-    # Routes are matched router by router in this order: the hottest first.
-    app.include_router(deal_desk.router, prefix="/api/v1")
+    app.add_middleware(BodyLimit)  # bodies held to their limit before they are read
+    # Routes are matched router by router in this order: the hottest first. Every router
+    # needs a signed-in user (SIGN_IN_TO_READ) except the open ones: health, the CRM
+    # webhooks (signed by the CRM, docs/crm.md) and signing in; tests/api/test_read_access.py
+    # holds the list of open routes.
+    signed_in = SIGN_IN_TO_READ
+    app.include_router(deal_desk.router, prefix="/api/v1", dependencies=signed_in)
     app.include_router(health.router, prefix="/api/v1")
-    app.include_router(datasets.router, prefix="/api/v1")
-    app.include_router(throughput.router, prefix="/api/v1")
-    app.include_router(alignment.router, prefix="/api/v1")
-    app.include_router(users.router, prefix="/api/v1")
-    app.include_router(forecast.router, prefix="/api/v1")
-    app.include_router(plan.router, prefix="/api/v1")
-    app.include_router(orders.router, prefix="/api/v1")
+    app.include_router(datasets.router, prefix="/api/v1", dependencies=signed_in)
+    app.include_router(throughput.router, prefix="/api/v1", dependencies=signed_in)
+    app.include_router(alignment.router, prefix="/api/v1", dependencies=signed_in)
+    app.include_router(users.router, prefix="/api/v1", dependencies=signed_in)
+    app.include_router(forecast.router, prefix="/api/v1", dependencies=signed_in)
+    app.include_router(plan.router, prefix="/api/v1", dependencies=signed_in)
+    app.include_router(orders.router, prefix="/api/v1", dependencies=signed_in)
     app.include_router(crm.router, prefix="/api/v1")
-    app.include_router(pages.router)
+    app.include_router(pages.router, dependencies=signed_in)
     app.include_router(sign_in.router)
-    app.include_router(data_page.router)
-    app.include_router(throughput_page.router)
-    app.include_router(alignment_pages.router)
-    app.include_router(sop_page.router)
-    app.include_router(forecast_page.router)
-    app.include_router(deal_desk_page.router)
-    app.include_router(orders_page.router)
+    app.include_router(setup_page.router)  # open: the first run has no one to sign in
+    app.include_router(admin_page.router, dependencies=signed_in)
+    app.include_router(account_page.router, dependencies=signed_in)
+    app.include_router(data_page.router, dependencies=signed_in)
+    app.include_router(throughput_page.router, dependencies=signed_in)
+    app.include_router(alignment_pages.router, dependencies=signed_in)
+    app.include_router(sop_page.router, dependencies=signed_in)
+    app.include_router(forecast_page.router, dependencies=signed_in)
+    app.include_router(deal_desk_page.router, dependencies=signed_in)
+    app.include_router(orders_page.router, dependencies=signed_in)
     app.mount("/static/swagger", StaticFiles(directory=SWAGGER_DIR))
 
     @app.get("/static/plotly.min.js", include_in_schema=False)

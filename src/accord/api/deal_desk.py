@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, Path, Query, Request
+from fastapi import APIRouter, Depends, Header, Path, Query, Request, Response
 from pydantic import BaseModel, Field
 
 from accord.api.deps import CurrentCompany, Db
@@ -15,16 +15,18 @@ from accord.errors import Forbidden
 from accord.planning.pipeline import PipelineParams
 from accord.planning.promise import PromiseRequest
 from accord.services.atp import atp_record
-from accord.services.deal_check import check_deal
+from accord.services.deal_check import check_and_reserve_once, check_deal
+from accord.services.idempotency import HEADER, KEY_PATTERN, MAX_KEY_LENGTH, Keyed, Outcome
 from accord.services.pipeline import pipeline_check
-from accord.services.promise import Desk, inquire
+from accord.services.promise import Desk, inquire, utc_now
 from accord.services.reservations import (
     DEFAULT_HOLD_DAYS,
     MAX_RESERVATION_ID,
+    Terms,
     confirm,
     list_reservations,
     release,
-    reserve,
+    reserve_once,
 )
 
 router = APIRouter(tags=["deal desk"])
@@ -40,6 +42,28 @@ CurrentDesk = Annotated[Desk, Depends(_desk)]
 ReservationId = Annotated[
     int, Path(ge=1, le=MAX_RESERVATION_ID, description="The reservation's id.")
 ]
+IdempotencyKey = Annotated[
+    str | None,
+    Header(
+        alias=HEADER,
+        min_length=1,
+        max_length=MAX_KEY_LENGTH,
+        pattern=KEY_PATTERN,
+        description="A new random key (e.g. a UUID) for each reservation asked for, the same"
+        " on every retry of it: a retry gets the first answer again (same reservation,"
+        " header Idempotent-Replayed: true), never a second booking. The same key with"
+        " another request is 422 idempotency_key_reused.",
+    ),
+]
+# Marks an answer given before, to the first request under the same Idempotency-Key.
+REPLAYED_HEADER = "Idempotent-Replayed"
+
+
+def _answered(response: Response, outcome: Outcome) -> dict[str, Any]:
+    response.status_code = outcome.status
+    if outcome.replayed:
+        response.headers[REPLAYED_HEADER] = "true"
+    return outcome.answer
 
 
 class PromiseBody(BaseModel):
@@ -110,17 +134,21 @@ def post_promise(
     summary="Reserve the load of a promise (409 with a fresh answer when it no longer fits)",
 )
 def post_reservation(
-    body: ReservationBody, company: CurrentCompany, db: Db, desk: CurrentDesk, user: MayReserve
+    body: ReservationBody,
+    company: CurrentCompany,
+    db: Db,
+    desk: CurrentDesk,
+    user: MayReserve,
+    response: Response,
+    idempotency_key: IdempotencyKey = None,
 ) -> dict[str, Any]:
-    return reserve(
-        db,
-        company.snapshot,
-        desk,
-        body.request(),
-        created_by=user.username,
-        opportunity_id=body.opportunity_id,
-        hold_days=body.hold_days,
-    ).to_json()
+    request = body.request()
+    keyed = None
+    if idempotency_key is not None:
+        asked = body.model_dump(mode="json")
+        keyed = Keyed.of(user.username, idempotency_key, "POST /api/v1/reservations", asked)
+    terms = Terms(utc_now(), user.username, body.opportunity_id, body.hold_days)
+    return _answered(response, reserve_once(db, company.snapshot, desk, request, keyed, terms))
 
 
 @router.get("/reservations", summary="Reservations, newest last")
@@ -142,15 +170,15 @@ def post_confirm(
     company: CurrentCompany,
     desk: CurrentDesk,
 ) -> dict[str, Any]:
-    """409 when it expired and its capacity has been taken since (with a fresh answer)."""
-    return confirm(
-        db, reservation_id, by=user.username, snapshot=company.snapshot, desk=desk
-    ).to_json()
+    """409 when it expired and its capacity has been taken since (with a fresh answer);
+    403 unless it is the caller's own or the caller's role may override (audited)."""
+    return confirm(db, reservation_id, by=user, snapshot=company.snapshot, desk=desk).to_json()
 
 
 @router.post("/reservations/{reservation_id}/release", summary="Release a reservation")
 def post_release(reservation_id: ReservationId, db: Db, user: MayReserve) -> dict[str, Any]:
-    return release(db, reservation_id, by=user.username).to_json()
+    """403 unless it is the caller's own or the caller's role may override (audited)."""
+    return release(db, reservation_id, by=user).to_json()
 
 
 @router.post(
@@ -163,12 +191,26 @@ def post_check(
     db: Db,
     desk: CurrentDesk,
     user: MayCheckDeal,
+    response: Response,
     reserve_lines: Annotated[
         bool, Query(alias="reserve", description="Reserve the load of every line.")
     ] = False,
+    idempotency_key: IdempotencyKey = None,
 ) -> dict[str, Any]:
+    """With ``reserve``: every line's reservation and the check's log are one transaction,
+    and the Idempotency-Key makes a retry get the first answer again (without ``reserve``
+    the key is not needed: a check books nothing)."""
     if reserve_lines and not user.may(Permission.RESERVE):
         raise Forbidden(f"the role {user.role.value!r} may not reserve")
+    if reserve_lines:
+        keyed = None
+        if idempotency_key is not None:
+            asked = {"opportunity_id": opportunity_id, "reserve": True}
+            keyed = Keyed.of(user.username, idempotency_key, "POST /api/v1/check", asked)
+        done = check_and_reserve_once(
+            db, company.snapshot, desk, opportunity_id, keyed, checked_by=user.username
+        )
+        return _answered(response, done)
     return check_deal(
         db,
         company.snapshot,

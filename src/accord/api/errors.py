@@ -10,11 +10,12 @@ import logging
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
-from fastapi.responses import JSONResponse, Response
+from fastapi.responses import JSONResponse, RedirectResponse, Response
 from starlette.exceptions import HTTPException
 
-from accord.errors import AccordError, BadInput
+from accord.errors import AccordError, BadInput, NotAuthenticated, TooManyAttempts
 from accord.web.render import render_error
+from accord.web.return_to import page_of, sign_in_link
 
 log = logging.getLogger("accord.api")
 
@@ -36,6 +37,10 @@ def _wants_json(request: Request) -> bool:
     )
 
 
+def _is_page_view(request: Request) -> bool:
+    return request.method in ("GET", "HEAD") and not _wants_json(request)
+
+
 def _respond(
     request: Request, status: int, code: str, message: str, details: list[object]
 ) -> Response:
@@ -48,9 +53,15 @@ def _respond(
 def install_error_handlers(app: FastAPI) -> None:
     @app.exception_handler(AccordError)
     async def accord_error(request: Request, exc: AccordError) -> Response:
+        if isinstance(exc, NotAuthenticated) and _is_page_view(request):
+            # An anonymous visit to a page: the sign-in page, which comes back to it after.
+            return RedirectResponse(sign_in_link(page_of(request)), status_code=303)
         if exc.status >= 500:
             log.exception("internal error", exc_info=exc)
-        return _respond(request, exc.status, exc.code, exc.message, exc.details)
+        response = _respond(request, exc.status, exc.code, exc.message, exc.details)
+        if isinstance(exc, TooManyAttempts):
+            response.headers["Retry-After"] = str(exc.retry_after)
+        return response
 
     @app.exception_handler(RequestValidationError)
     async def validation_error(request: Request, exc: RequestValidationError) -> Response:

@@ -3,10 +3,11 @@
 FastAPI's middleware, routing, dependency solving and response validation cost more per
 request than the answer itself. ``accord serve`` puts this ASGI wrapper in front of the app:
 it answers ``POST /api/v1/promise`` itself when the answer needs nothing but what is cached
-(see ``services.promise.quick_inquiry``): the body is validated by the route's own model,
-the answer is the same ``Promise.to_json()`` with the same security headers. Everything else
-(bad input, a query string, a stale cache, a busy desk, re-sequencing, any error) goes on
-to the app with the body replayed, so behaviour, errors and the OpenAPI schema stay the
+(see ``services.promise.quick_inquiry``) for a caller with a valid API token: the body is
+validated by the route's own model, the answer is the same ``Promise.to_json()`` with the
+same security headers. Everything else (no token or a bad one, a browser's session, bad
+input, a query string, a stale cache, a busy desk, re-sequencing, any error) goes on to the
+app with the body replayed, so sign-in, behaviour, errors and the OpenAPI schema stay the
 route's.
 """
 
@@ -25,6 +26,7 @@ from accord.api.deal_desk import PromiseBody
 from accord.api.headers import PAGE_HEADERS
 from accord.errors import AccordError
 from accord.planning.promise import PromiseRequest
+from accord.services import auth
 from accord.services.promise import quick_inquiry, refresh, refresh_now
 
 PATH = "/api/v1/promise"
@@ -44,6 +46,7 @@ class FastPromise:
             or scope["method"] != "POST"
             or scope["path"] != PATH
             or scope["query_string"]
+            or not self._signed_in(scope)
         ):
             await self.app(scope, receive, send)
             return
@@ -80,6 +83,15 @@ class FastPromise:
         )
         await send({"type": "http.response.body", "body": answer})
 
+    def _signed_in(self, scope: Scope) -> bool:
+        """Whether the request carries a valid API token (one small read, as the route's
+        own check); anything else is the route's to answer or refuse."""
+        token = _bearer_token(scope)
+        try:
+            return token is not None and auth.user_for_token(self.app.state.db, token) is not None
+        except Exception:
+            return False
+
     def _answer(self, request: PromiseRequest) -> bytes | Stale | None:
         """The answer's JSON; STALE when the caches must be refreshed first (or the desk
         is busy); None when the route must answer (an error)."""
@@ -96,6 +108,16 @@ class Stale:
 
 
 STALE = Stale()
+
+
+def _bearer_token(scope: Scope) -> str | None:
+    for name, value in scope["headers"]:
+        if name == b"authorization":
+            scheme, _, token = value.decode("latin-1").partition(" ")
+            if scheme.lower() != "bearer":
+                return None
+            return token.strip() or None
+    return None
 
 
 def _request(body: bytes) -> PromiseRequest | None:

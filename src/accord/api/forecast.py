@@ -8,9 +8,9 @@ from fastapi import APIRouter
 from pydantic import BaseModel, Field
 
 from accord.api.deps import CurrentCompany, Db
-from accord.api.security import MaybeUser
+from accord.api.security import SignedIn
 from accord.domain.access import Permission
-from accord.errors import Forbidden, NotAuthenticated
+from accord.errors import Forbidden
 from accord.services.forecast import latest_to_json, latest_version, run_forecast, save_forecast
 
 router = APIRouter(tags=["forecast"])
@@ -29,18 +29,15 @@ class ForecastRun(BaseModel):
     "/forecast", summary="Statistical forecast per SKU with back-test accuracy; save optional"
 )
 def post_forecast(
-    body: ForecastRun, company: CurrentCompany, db: Db, user: MaybeUser
+    body: ForecastRun, company: CurrentCompany, db: Db, user: SignedIn
 ) -> dict[str, Any]:
-    if body.save:
-        # Checked before the run: a caller who may not save should not wait for it.
-        if user is None:
-            raise NotAuthenticated("saving a forecast needs 'Authorization: Bearer <token>'")
-        if not user.may(Permission.SAVE_FORECAST):
-            raise Forbidden(f"the role {user.role.value!r} may not save forecasts")
+    # Checked before the run: a caller who may not save should not wait for it.
+    if body.save and not user.may(Permission.SAVE_FORECAST):
+        raise Forbidden(f"the role {user.role.value!r} may not save forecasts")
     result = run_forecast(company, horizon=body.horizon, level=body.level)
     payload = result.to_json()
     payload["saved"] = None
-    if body.save and user is not None:
+    if body.save:
         payload["saved"] = save_forecast(db, company, result, user.username, body.note).to_json()
     return payload
 

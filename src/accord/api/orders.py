@@ -8,7 +8,6 @@ from fastapi import APIRouter, Query
 
 from accord.api.deal_desk import CurrentDesk
 from accord.api.deps import CurrentCompany
-from accord.api.security import SignedIn
 from accord.services.order_plan import order_book_plan
 
 router = APIRouter(tags=["orders"])
@@ -18,7 +17,6 @@ router = APIRouter(tags=["orders"])
 def get_order_plan(
     company: CurrentCompany,
     desk: CurrentDesk,
-    user: SignedIn,
     late: Annotated[bool, Query(description="Only the lines late or short.")] = False,
 ) -> dict[str, Any]:
     return order_book_plan(company.snapshot, desk, late_only=late).to_json()

@@ -1,42 +1,53 @@
 """Who is asking: an API token (``Authorization: Bearer ...``) or a web session cookie.
 
-Reads are open; every write depends on one of the ``May...`` aliases below, which answer
-401 without a valid token or session and 403 when the user's role lacks the permission.
-A write authenticated by the session cookie must also carry the CSRF token (form field
-``csrf_token`` or header ``X-CSRF-Token``) equal to the ``accord_csrf`` cookie, so another
-site cannot make a signed-in browser write.
+Every route but the open ones (``api/app.py``: health, sign-in, the CRM webhooks, the API
+docs, static files) needs a signed-in user (``SIGN_IN_TO_READ`` on each router); every write
+and each sensitive read depends on one of the ``May...`` aliases below, which answer 401
+without a valid token or session and 403 when the user's role lacks the permission.
+A write authenticated by the session cookie must also carry the CSRF token tied to that
+session (form field ``csrf_token`` or header ``X-CSRF-Token``) and come from a page of this
+site (``Origin``), so another site cannot make a signed-in browser write
+(``api/browser_guard.py``).
 """
 
 from __future__ import annotations
 
-import hmac
 from collections.abc import Awaitable, Callable
 from typing import Annotated
 
 from fastapi import Depends, Request
 
+from accord.api.browser_guard import (
+    CSRF_COOKIE,
+    CSRF_FIELD,
+    CSRF_HEADER,
+    SAFE_METHODS,
+    SESSION_COOKIE,
+    csrf_ok,
+    same_origin,
+)
 from accord.api.deps import Db
 from accord.domain.access import Permission, User
 from accord.errors import Forbidden, NotAuthenticated
 from accord.services import auth
 
-SESSION_COOKIE = "accord_session"
-CSRF_COOKIE = "accord_csrf"
-CSRF_FIELD = "csrf_token"
-CSRF_HEADER = "x-csrf-token"
-_SAFE_METHODS = {"GET", "HEAD", "OPTIONS"}
+__all__ = ["CSRF_COOKIE", "CSRF_FIELD", "CSRF_HEADER", "SESSION_COOKIE"]
 
 
-async def _csrf_ok(request: Request) -> bool:
-    expected = request.cookies.get(CSRF_COOKIE, "")
-    sent = request.headers.get(CSRF_HEADER, "")
-    if not sent and request.headers.get("content-type", "").startswith(
-        ("application/x-www-form-urlencoded", "multipart/form-data")
-    ):
-        form = await request.form()
-        value = form.get(CSRF_FIELD)
-        sent = value if isinstance(value, str) else ""
-    return bool(expected) and hmac.compare_digest(expected, sent)
+async def check_browser_write(request: Request) -> None:
+    """Refuse a cookie-authenticated write from another site or without its CSRF token."""
+    if not same_origin(request):
+        raise Forbidden("the form came from another site (Origin check failed)")
+    if not await csrf_ok(request):
+        raise Forbidden("the form is stale or came from another site (CSRF check failed)")
+
+
+def current_secret(request: Request) -> str | None:
+    """The token or session id the request is authenticated with, if any."""
+    scheme, _, token = request.headers.get("authorization", "").partition(" ")
+    if scheme.lower() == "bearer" and token.strip():
+        return token.strip()
+    return request.cookies.get(SESSION_COOKIE) or None
 
 
 async def current_user(request: Request, db: Db) -> User | None:
@@ -53,8 +64,8 @@ async def current_user(request: Request, db: Db) -> User | None:
     if not session:
         return None
     user = auth.user_for_token(db, session, auth.SESSION)
-    if user is not None and request.method not in _SAFE_METHODS and not await _csrf_ok(request):
-        raise Forbidden("the form is stale or came from another site (CSRF check failed)")
+    if user is not None and request.method not in SAFE_METHODS:
+        await check_browser_write(request)
     return user
 
 
@@ -84,3 +95,7 @@ MayAgreePlan = Annotated[User, Depends(require(Permission.AGREE_PLAN))]
 MaySaveForecast = Annotated[User, Depends(require(Permission.SAVE_FORECAST))]
 MayScoreCustomers = Annotated[User, Depends(require(Permission.SCORE_CUSTOMERS))]
 MayManageUsers = Annotated[User, Depends(require(Permission.MANAGE_USERS))]
+MayReadMargins = Annotated[User, Depends(require(Permission.READ_MARGINS))]
+MayReadCustomerScores = Annotated[User, Depends(require(Permission.READ_CUSTOMER_SCORES))]
+# A router's dependencies: no route of it answers before the caller has signed in.
+SIGN_IN_TO_READ = [Depends(require())]

@@ -9,7 +9,7 @@ from fastapi import APIRouter, Query
 from pydantic import BaseModel, Field
 
 from accord.api.deps import CurrentCompany, Db
-from accord.api.security import MayScoreCustomers
+from accord.api.security import MayReadCustomerScores, MayReadMargins, MayScoreCustomers
 from accord.services.customers import (
     customer_ranking,
     parse_weights,
@@ -24,6 +24,7 @@ router = APIRouter(tags=["throughput"])
 @router.get("/throughput", summary="The constraint, throughput per constraint minute, the best mix")
 def throughput(
     company: CurrentCompany,
+    _: MayReadMargins,
     start: Annotated[
         dt.date | None, Query(alias="from", description="First day; default: the as-of date.")
     ] = None,
@@ -48,6 +49,7 @@ def _weights(pairs: list[str] | None) -> dict[str, float]:
 @router.get("/customers", summary="Best customers: score, tier A/B/C and the reasons")
 def customers(
     company: CurrentCompany,
+    _: MayReadCustomerScores,
     weight: Annotated[
         list[str] | None, Query(description="criterion=value; repeat for several.")
     ] = None,
@@ -65,5 +67,7 @@ def save_customers(
 
 
 @router.get("/customers/history", summary="Saved customer scores, newest first")
-def customer_history(db: Db, customer: str | None = None) -> list[dict[str, Any]]:
+def customer_history(
+    db: Db, _: MayReadCustomerScores, customer: str | None = None
+) -> list[dict[str, Any]]:
     return score_history(db, customer)

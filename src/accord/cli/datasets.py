@@ -40,10 +40,12 @@ def validate(
     as_json: JsonOpt = False,
 ) -> None:
     """Check a dataset or CRM export without loading it (exit 2 when it has problems)."""
+    from accord.io.archives import ArchiveLimits
     from accord.services.datasets import validate_path
 
     with guard(as_json):
-        report = validate_path(path, format, mapping)
+        limits = ArchiveLimits.of(current_settings())
+        report = validate_path(path, format, mapping, limits)
         if as_json:
             emit_json(report.to_json())
             return
@@ -59,13 +61,16 @@ def import_(
     as_json: JsonOpt = False,
 ) -> None:
     """Load a dataset or CRM export into the database, all or nothing."""
+    from accord.io.archives import ArchiveLimits
     from accord.services.datasets import import_path
     from accord.services.runtime import open_database
 
     with guard(as_json):
-        db = open_database(current_settings())
+        settings = current_settings()
+        db = open_database(settings)
+        limits = ArchiveLimits.of(settings)  # the same limits as an upload
         with progress_reporter(not as_json) as progress:
-            report = import_path(db, path, progress, format=format, mapping=mapping)
+            report = import_path(db, path, progress, format=format, mapping=mapping, limits=limits)
         if as_json:
             emit_json(report.to_json())
             return

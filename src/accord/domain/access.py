@@ -1,7 +1,20 @@
-"""Who may change what: the roles of SPEC §3.3 and the permissions each one holds.
+"""Who may read and change what: the roles of SPEC §3.3 and the permissions each one holds.
 
-Reading is open to every signed-in user; each kind of write names a permission, and a
-role holds a fixed set of them. ``admin`` holds all.
+Every read needs a signed-in user. Most of what Accord shows serves every role (the deal
+desk, the pipeline, the S&OP plan, orders, forecast, quotas, flow, reliability); two kinds
+of figures are commercially sensitive and name a read permission:
+
+- ``READ_MARGINS``: what each product earns, unit by unit (throughput per unit and per
+  constraint minute, the best mix with its net profit, operating expense, the offerings
+  review, deals ranked by throughput per constraint minute): finance, which owns the
+  margins, and operations, which decides the mix on the constraint. Sales sees the
+  throughput of the deal it asks about at the deal desk, not the margin of every product.
+- ``READ_CUSTOMER_SCORES``: best-customer scores, tiers and their history: the roles that
+  may score customers (sales, which works its accounts by tier, and finance).
+
+Each kind of write names a permission too; a role holds a fixed set of them. ``admin``
+holds all. A reservation is confirmed or released by its owner (``may_change_reservation``);
+``OVERRIDE_RESERVATIONS`` lets operations change anyone's, and the override is audited.
 """
 
 from __future__ import annotations
@@ -27,6 +40,9 @@ class Permission(StrEnum):
     SAVE_FORECAST = "save_forecast"
     SCORE_CUSTOMERS = "score_customers"  # save best-customer scores and weights
     MANAGE_USERS = "manage_users"
+    OVERRIDE_RESERVATIONS = "override_reservations"  # confirm or release another's
+    READ_MARGINS = "read_margins"  # product margins, T/CU, best mix, net profit
+    READ_CUSTOMER_SCORES = "read_customer_scores"  # best-customer scores and tiers
 
 
 _GRANTS: dict[Role, frozenset[Permission]] = {
@@ -36,6 +52,7 @@ _GRANTS: dict[Role, frozenset[Permission]] = {
             Permission.CHECK_DEAL,
             Permission.PROPOSE_SALES_PLAN,
             Permission.SCORE_CUSTOMERS,
+            Permission.READ_CUSTOMER_SCORES,
         }
     ),
     Role.OPERATIONS: frozenset(
@@ -45,9 +62,18 @@ _GRANTS: dict[Role, frozenset[Permission]] = {
             Permission.CHECK_DEAL,
             Permission.PROPOSE_OPERATIONS_PLAN,
             Permission.SAVE_FORECAST,
+            Permission.OVERRIDE_RESERVATIONS,
+            Permission.READ_MARGINS,
         }
     ),
-    Role.FINANCE: frozenset({Permission.AGREE_PLAN, Permission.SCORE_CUSTOMERS}),
+    Role.FINANCE: frozenset(
+        {
+            Permission.AGREE_PLAN,
+            Permission.SCORE_CUSTOMERS,
+            Permission.READ_MARGINS,
+            Permission.READ_CUSTOMER_SCORES,
+        }
+    ),
     Role.ADMIN: frozenset(Permission),
 }
 
@@ -66,6 +92,18 @@ def permissions(role: Role) -> frozenset[Permission]:
 
 def may(role: Role, permission: Permission) -> bool:
     return permission in _GRANTS[role]
+
+
+def roles_with(permission: Permission) -> list[Role]:
+    return [role for role in Role if may(role, permission)]
+
+
+def may_change_reservation(user: User, owner: str | None) -> bool:
+    """Whether ``user`` may confirm or release a reservation made by ``owner`` (None: made
+    at the command line, owned by nobody): its owner, or a role that may override."""
+    if not user.may(Permission.RESERVE):
+        return False
+    return user.username == owner or user.may(Permission.OVERRIDE_RESERVATIONS)
 
 
 @dataclass(frozen=True, slots=True)

@@ -327,14 +327,23 @@ def constraint_of(state: LoadState) -> int | None:
 
 def _constraint(state: LoadState) -> tuple[int, np.ndarray] | None:
     """The constraint and every product's minutes per unit on it, kept on the state until
-    it changes (a commit)."""
+    a commit (which may move the constraint)."""
     cached = state.memo.get("constraint")
     if cached is not None and cached[0] == state.committed:
         return cached[1]  # type: ignore[no-any-return]
     r = constraint_of(state)
-    value = None if r is None else (r, constraint_minutes_per_unit(state, r))
+    value = None if r is None else (r, _minutes_on(state, r))
     state.memo["constraint"] = (state.committed, value)
     return value
+
+
+def _minutes_on(state: LoadState, resource: int) -> np.ndarray:
+    """``constraint_minutes_per_unit`` kept per resource: routings do not change with a
+    commit, so a trial commit that leaves the constraint where it was costs no recount."""
+    per_resource: dict[int, np.ndarray] = state.memo.setdefault("minutes_on", {})
+    if resource not in per_resource:
+        per_resource[resource] = constraint_minutes_per_unit(state, resource)
+    return per_resource[resource]
 
 
 def company_average(state: LoadState) -> float | None:

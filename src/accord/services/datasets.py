@@ -6,6 +6,7 @@ touched, then replaced inside one transaction.
 
 from __future__ import annotations
 
+import re
 import tempfile
 import time
 from dataclasses import dataclass, field
@@ -14,9 +15,10 @@ from typing import BinaryIO
 
 from accord.domain.access import User
 from accord.domain.dataset import Dataset
-from accord.errors import BadInput, NoData
+from accord.errors import BadInput, NoData, TooLarge
+from accord.io.archives import ArchiveLimits, has_control_character
 from accord.io.crm import read_any
-from accord.io.files import write_dataset
+from accord.io.files import read_dataset, write_dataset
 from accord.progress import Progress
 from accord.services.auth import audit
 from accord.services.snapshot import DEFERRED_TABLES
@@ -69,11 +71,14 @@ def _present(dataset: Dataset) -> dict[str, int]:
 
 
 def validate_path(
-    path: Path, format: str = "accord", mapping: Path | None = None
+    path: Path,
+    format: str = "accord",
+    mapping: Path | None = None,
+    limits: ArchiveLimits | None = None,
 ) -> ValidationReport:
     """Check a dataset (or a CRM export in ``format``, see docs/crm.md) without loading it;
     raises ``DatasetInvalid`` with every problem."""
-    dataset = read_any(path, format, mapping)
+    dataset = read_any(path, format, mapping, limits=limits)
     return ValidationReport(str(path), _present(dataset), list(dataset.warnings))
 
 
@@ -104,9 +109,10 @@ def import_path(
     actor: User | None = None,
     format: str = "accord",
     mapping: Path | None = None,
+    limits: ArchiveLimits | None = None,
 ) -> ImportReport:
     started = time.perf_counter()
-    dataset = read_any(path, format, mapping, progress)
+    dataset = read_any(path, format, mapping, progress, limits)
     read_done = time.perf_counter()
     version = store_dataset(db, dataset, str(path), progress, actor)
     return ImportReport(
@@ -149,16 +155,44 @@ def export_to(db: Database, path: Path) -> ExportReport:
 
 
 UPLOAD_SUFFIXES = (".zip", ".xlsx")
+MAX_NAME_BYTES = 255  # what a file system takes as one file name
+
+
+def shown_name(filename: str) -> str:
+    """An upload's name as a message or page may show it: control characters escaped, at
+    most 80 characters (the name itself may be refused by ``upload_name``)."""
+    name = re.split(r"[/\\]", filename or "upload")[-1] or "upload"
+    if has_control_character(name):
+        name = name.encode("unicode_escape").decode("ascii")
+    return name if len(name) <= 80 else name[:77] + "..."
+
+
+def upload_name(filename: str) -> str:
+    """The name an upload is known by (its last path part); refused (422) when it holds a
+    control character or is too long to be a file name, so it is safe to show and to use."""
+    name = re.split(r"[/\\]", filename or "upload")[-1] or "upload"
+    if has_control_character(name):
+        raise BadInput(f"{shown_name(name)}: the file name must not hold control characters")
+    if len(name.encode("utf-8", "surrogatepass")) > MAX_NAME_BYTES:
+        raise BadInput(f"{shown_name(name)}: the file name is longer than {MAX_NAME_BYTES} bytes")
+    if Path(name).suffix.lower() not in UPLOAD_SUFFIXES:
+        raise BadInput(f"{name}: upload a .zip of CSV files or an .xlsx workbook")
+    return name
 
 
 def import_upload(
-    db: Database, filename: str, stream: BinaryIO, limit: int, actor: User
+    db: Database,
+    filename: str,
+    stream: BinaryIO,
+    limit: int,
+    actor: User,
+    limits: ArchiveLimits | None = None,
 ) -> ImportReport:
-    """Import an uploaded .zip of CSVs or .xlsx, refusing it once it passes ``limit`` bytes
-    (read in chunks: an oversized upload is never held whole)."""
-    name = Path(filename or "upload").name
-    if Path(name).suffix.lower() not in UPLOAD_SUFFIXES:
-        raise BadInput(f"{name}: upload a .zip of CSV files or an .xlsx workbook")
+    """Import an uploaded .zip of CSVs or .xlsx, refusing it (413) once it passes ``limit``
+    bytes (read in chunks: an oversized upload is never held whole) or when it unpacks past
+    ``limits``. The report and the stored source name the upload, not where it was kept."""
+    name = upload_name(filename)
+    started = time.perf_counter()
     with tempfile.TemporaryDirectory() as folder:
         path = Path(folder) / name
         copied = 0
@@ -166,6 +200,16 @@ def import_upload(
             while chunk := stream.read(1 << 20):
                 copied += len(chunk)
                 if copied > limit:
-                    raise BadInput(f"{name} is larger than the {limit:,} bytes an upload may have")
+                    raise TooLarge(f"{name} is larger than the {limit:,} bytes an upload may have")
                 target.write(chunk)
-        return import_path(db, path, actor=actor)
+        dataset = read_dataset(path, limits=limits)
+    read_done = time.perf_counter()
+    version = store_dataset(db, dataset, name, actor=actor)
+    return ImportReport(
+        name,
+        version,
+        _present(dataset),
+        list(dataset.warnings),
+        read_done - started,
+        time.perf_counter() - read_done,
+    )

@@ -5,6 +5,8 @@ Sheets: Summary (costs by kind, totals), Demand plan (parts per period), Supply 
 resource and period, colour-scaled), Inventory investment (per period, change from today),
 Shadow prices, and Scenarios when given. Built from the ``plan`` JSON result (SPEC §3.5),
 so a saved version exports the same way as a fresh plan. Headers are bold and frozen.
+Text cells (resource and scenario names come from the dataset) are formula-safe, as in the
+dataset export: a name that begins like a formula is written with a ``'`` in front.
 """
 
 from __future__ import annotations
@@ -18,6 +20,8 @@ from openpyxl.formatting.rule import ColorScaleRule
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
+
+from accord.io.xlsx_files import sheet_value
 
 HEADER_FILL = PatternFill("solid", fgColor="1F3A5F")
 HEADER_FONT = Font(bold=True, color="FFFFFF")
@@ -51,12 +55,12 @@ def write_pack(
 def _table(
     sheet: Worksheet, headers: list[str], rows: list[list[Any]], formats: dict[int, str]
 ) -> None:
-    sheet.append(headers)
+    sheet.append([sheet_value(h) for h in headers])
     for cell in sheet[1]:
         cell.font, cell.fill = HEADER_FONT, HEADER_FILL
         cell.alignment = Alignment(horizontal="center", wrap_text=True)
     for row in rows:
-        sheet.append(row)
+        sheet.append([sheet_value(v) for v in row])
     for column, number_format in formats.items():
         for (cell,) in sheet.iter_rows(min_row=2, min_col=column, max_col=column):
             cell.number_format = number_format

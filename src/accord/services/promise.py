@@ -3,8 +3,9 @@ then reservations holding capacity), kept per process and brought up to date
 incrementally, and the inquiry use case (which changes nothing).
 
 The reservations holding capacity are cached per process as the company is (see
-``storage.database.Recheck``): read again after any commit by this process, within
-``RECHECK_SECONDS`` of one by another process, and when the next one expires.
+``storage.database.Recheck``): read again after any commit by this process, and when the
+next one expires; after one by another process at once on PostgreSQL (the listener of
+``storage/notify.py`` in a serving process), else within ``RECHECK_SECONDS``.
 """
 
 from __future__ import annotations

@@ -1,11 +1,22 @@
-"""Users, their API tokens and web sessions, and the audit log of who changed what.
+"""Users, their API tokens and web sessions, failed sign-ins, and the audit log.
 
-Passwords, tokens and session ids are stored only as hashes.
+Passwords, tokens and session ids are stored only as hashes. Failed sign-ins are rows, not
+counters in memory, so every server process sees the same count (throttling, lockout).
 """
 
 from __future__ import annotations
 
-from sqlalchemy import JSON, Boolean, Column, DateTime, ForeignKey, Integer, Table, Text
+from sqlalchemy import (
+    JSON,
+    Boolean,
+    Column,
+    DateTime,
+    ForeignKey,
+    Index,
+    Integer,
+    Table,
+    Text,
+)
 
 from accord.storage.tables import metadata
 
@@ -43,4 +54,16 @@ audit_log = Table(
     Column("action", Text, nullable=False),
     Column("target", Text, nullable=False),
     Column("details", JSON, nullable=False),
+)
+
+sign_in_failures = Table(
+    "sign_in_failures",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("at", DateTime(timezone=True), nullable=False),
+    Column("username", Text, nullable=False),  # as typed: unknown names count too
+    Column("address", Text, nullable=False),  # the client's address
+    Index("ix_sign_in_failures_username_at", "username", "at"),
+    Index("ix_sign_in_failures_address_at", "address", "at"),
+    Index("ix_sign_in_failures_at", "at"),
 )

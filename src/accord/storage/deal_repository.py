@@ -7,7 +7,7 @@ from typing import Any
 
 from sqlalchemy import Connection, insert, or_, select, text, update
 
-from accord.storage.deal_tables import check_log, promises, reservations
+from accord.storage.deal_tables import check_log, idempotency_keys, promises, reservations
 from accord.storage.engine import is_sqlite
 
 # The key of the PostgreSQL advisory lock that serialises reservation writes.
@@ -87,3 +87,16 @@ def logged_checks(conn: Connection) -> list[tuple[str, dt.datetime]]:
         )
         for r in rows
     ]
+
+
+def remembered_answer(conn: Connection, username: str, key: str) -> dict[str, Any] | None:
+    """The row of ``username``'s idempotency ``key`` (digest, status, answer), or None."""
+    k = idempotency_keys.c
+    row = conn.execute(
+        select(idempotency_keys).where((k.username == username) & (k.idempotency_key == key))
+    ).first()
+    return None if row is None else dict(row._mapping)
+
+
+def remember_answer(conn: Connection, values: dict[str, Any]) -> None:
+    conn.execute(insert(idempotency_keys).values(**values))

@@ -6,11 +6,24 @@
 - ``promises``: every promise given (inquiry answers with a requested date, reservations,
   deal checks) with the date promised, for reliability (SPEC §5.9).
 - ``check_log``: each deal check (who, when, which opportunity, the verdict and answer).
+- ``idempotency_keys``: the ``Idempotency-Key`` of each reserving request, per user, with a
+  digest of what was asked and the answer given, written in the transaction of the
+  reservations it made: a retry of a request that committed gets that answer again.
 """
 
 from __future__ import annotations
 
-from sqlalchemy import JSON, CheckConstraint, Column, Date, DateTime, Double, Integer, Table, Text
+from sqlalchemy import (
+    JSON,
+    CheckConstraint,
+    Column,
+    Date,
+    DateTime,
+    Double,
+    Integer,
+    Table,
+    Text,
+)
 
 from accord.storage.tables import metadata
 
@@ -63,4 +76,15 @@ check_log = Table(
     Column("earliest_date", Date, nullable=True),
     Column("requested_date", Date, nullable=True),
     Column("answer", JSON, nullable=False),
+)
+
+idempotency_keys = Table(
+    "idempotency_keys",
+    metadata,
+    Column("username", Text, primary_key=True),
+    Column("idempotency_key", Text, primary_key=True),
+    Column("request_digest", Text, nullable=False),  # SHA-256 of the request it answered
+    Column("status", Integer, nullable=False),  # the HTTP status of the answer
+    Column("answer", JSON, nullable=False),
+    Column("created_at", DateTime(timezone=True), nullable=False),
 )

@@ -2,16 +2,17 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-from typing import Annotated
+from functools import partial
 
-from fastapi import APIRouter, File, Request, UploadFile
+from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse
+from starlette.concurrency import run_in_threadpool
 
 from accord.api.deps import Db, Store
 from accord.api.security import MayImport
+from accord.api.uploads import import_file, uploaded_file
 from accord.errors import BadInput, DatasetInvalid, NoData
-from accord.services.datasets import import_upload
+from accord.services.datasets import shown_name
 from accord.services.summary import company_summary
 from accord.web.render import render
 
@@ -32,12 +33,20 @@ def _problem_rows(problems: list[str]) -> list[dict[str, str]]:
     return rows
 
 
+async def _page_async(
+    request: Request, store: Store, status: int = 200, **context: object
+) -> HTMLResponse:
+    # Loading the company may take a while: in a thread, off the event loop.
+    return await run_in_threadpool(partial(_page, request, store, status, **context))
+
+
 def _page(request: Request, store: Store, status: int = 200, **context: object) -> HTMLResponse:
     try:
         summary = company_summary(store.current())
     except NoData:
         summary = None
-    return render(request, "data.html", {"s": summary, **context}, status)
+    max_upload = request.app.state.settings.max_upload_bytes
+    return render(request, "data.html", {"s": summary, "max_upload": max_upload, **context}, status)
 
 
 @router.get("/data", response_class=HTMLResponse)
@@ -46,27 +55,24 @@ def data_page(request: Request, store: Store) -> HTMLResponse:
 
 
 @router.post("/data", response_class=HTMLResponse)
-def upload(
-    request: Request,
-    store: Store,
-    db: Db,
-    user: MayImport,
-    file: Annotated[UploadFile, File()],
-) -> HTMLResponse:
-    limit: int = request.app.state.settings.max_upload_bytes
-    name = Path(file.filename or "upload").name
+async def upload(request: Request, store: Store, db: Db, user: MayImport) -> HTMLResponse:
+    # The form is read here, after MayImport, under the same limits as the API's upload;
+    # whatever is wrong with the file is shown on this page with nothing changed.
+    name = ""
     try:
-        report = import_upload(db, name, file.file, limit, user)
+        async with uploaded_file(request) as form_file:
+            name = shown_name(form_file.filename or "")
+            report = await import_file(request, db, user, form_file)
     except DatasetInvalid as exc:
-        return _page(
+        return await _page_async(
             request,
             store,
-            422,
+            exc.status,
             file=name,
             problems=_problem_rows(exc.problems),
             warnings=exc.warnings,
             message=exc.message,
         )
     except BadInput as exc:
-        return _page(request, store, 422, file=name, message=exc.message)
-    return _page(request, store, imported=report, file=name)
+        return await _page_async(request, store, exc.status, file=name, message=exc.message)
+    return await _page_async(request, store, imported=report, file=name)

@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import math
+import secrets
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Form, Query, Request
@@ -17,19 +18,31 @@ from fastapi.responses import HTMLResponse, RedirectResponse
 
 from accord.api.deal_desk import CurrentDesk
 from accord.api.deps import AsOf, Db, Store
-from accord.api.security import MayCheckDeal, MayReserve
+from accord.api.security import MayCheckDeal, MayReserve, SignedIn
+from accord.domain.access import User, may_change_reservation
 from accord.domain.snapshot import Snapshot
-from accord.errors import AccordError, BadInput, Conflict, NoData
+from accord.errors import AccordError, BadInput, Conflict, NoData, NotFound
 from accord.planning.pipeline import PipelineParams
 from accord.planning.promise import PromiseRequest
 from accord.services import reservations
-from accord.services.deal_check import check_deal
+from accord.services.deal_check import check_and_reserve_once, check_deal
+from accord.services.idempotency import Keyed
 from accord.services.pipeline import pipeline_check
-from accord.services.promise import inquire
+from accord.services.promise import inquire, utc_now
 from accord.web.render import render
 
 router = APIRouter(include_in_schema=False)
 PICK_LIMIT = 300
+
+
+def new_form_key() -> str:
+    """The idempotency key of a reserving form, made when the page is rendered."""
+    return secrets.token_urlsafe(18)
+
+
+def form_keyed(username: str, key: str, form: str, asked: dict[str, Any]) -> Keyed | None:
+    """The keyed request of a reserving form (None: the form carries no key)."""
+    return Keyed.of(username, key, form, asked) if key else None
 
 
 def _open_deals(store: Store) -> list[dict[str, Any]]:
@@ -39,6 +52,14 @@ def _open_deals(store: Store) -> list[dict[str, Any]]:
     return [
         {"id": o.opportunity_id, "label": f"{o.opportunity_id} · {o.customer} · {o.stage}"}
         for o in deals[:PICK_LIMIT]
+    ]
+
+
+def _active_reservations(db: Db, user: User) -> list[dict[str, Any]]:
+    """The active reservations, each saying whether ``user`` may confirm or release it."""
+    return [
+        r.to_json() | {"may_change": may_change_reservation(user, r.created_by)}
+        for r in reservations.list_reservations(db, "active")
     ]
 
 
@@ -87,6 +108,7 @@ def deal_desk(
     store: Store,
     db: Db,
     desk: CurrentDesk,
+    user: SignedIn,
     opportunity: Annotated[str | None, Query()] = None,
     sku: Annotated[str, Query()] = "",
     quantity: Annotated[str, Query()] = "",
@@ -102,7 +124,8 @@ def deal_desk(
         "deals": _open_deals(store),
         "opportunity": opportunity or "",
         **_form_values(sku, quantity, by, latest, min_shipment),
-        "reservations": [r.to_json() for r in reservations.list_reservations(db, "active")],
+        "reservations": _active_reservations(db, user),
+        "reserve_key": new_form_key(),
     }
     try:
         if opportunity:
@@ -139,21 +162,31 @@ def check_and_log(
     user: MayCheckDeal,
     opportunity: Annotated[str, Form()],
     reserve: Annotated[bool, Form()] = False,
+    idempotency_key: Annotated[str, Form()] = "",
 ) -> HTMLResponse:
     company = store.current()
-    context: dict[str, Any] = {"deals": _open_deals(store), "opportunity": opportunity}
+    context: dict[str, Any] = {
+        "deals": _open_deals(store),
+        "opportunity": opportunity,
+        "reserve_key": new_form_key(),
+    }
     try:
-        result = check_deal(
-            db, company.snapshot, desk, opportunity, reserve_lines=reserve, checked_by=user.username
-        )
-        context["check"] = result.to_json()
+        if reserve:  # a resubmitted form (its key again) shows the first answer again
+            asked = {"opportunity_id": opportunity}
+            keyed = form_keyed(user.username, idempotency_key, "/deal-desk/check", asked)
+            context["check"] = check_and_reserve_once(
+                db, company.snapshot, desk, opportunity, keyed, checked_by=user.username
+            ).answer
+        else:
+            result = check_deal(db, company.snapshot, desk, opportunity, checked_by=user.username)
+            context["check"] = result.to_json()
         context["logged"] = True
         context["reserved"] = reserve
     except Conflict as exc:
         context["error"] = f"{exc.message}: someone else took that capacity first"
     except AccordError as exc:
         context["error"] = exc.message
-    context["reservations"] = [r.to_json() for r in reservations.list_reservations(db, "active")]
+    context["reservations"] = _active_reservations(db, user)
     return render(request, "deal_desk.html", context)
 
 
@@ -169,33 +202,29 @@ def reserve_line(
     by: Annotated[str, Form()] = "",
     latest: Annotated[str, Form()] = "",
     min_shipment: Annotated[str, Form()] = "",
+    idempotency_key: Annotated[str, Form()] = "",
 ) -> HTMLResponse:
     company = store.current()
-    context: dict[str, Any] = {
-        "deals": _open_deals(store),
-        **_form_values(sku, quantity, by, latest, min_shipment),
-    }
+    typed = _form_values(sku, quantity, by, latest, min_shipment)
+    context: dict[str, Any] = {"deals": _open_deals(store), **typed, "reserve_key": new_form_key()}
     question: PromiseRequest | None = None
     try:
         named = _product_sku(company.snapshot, sku.strip())
         question = _question(named, quantity, by, latest, min_shipment)
-        done = reservations.reserve(
-            db,
-            company.snapshot,
-            desk,
-            question,
-            created_by=user.username,
-            require_on_time=False,
-        )
-        context["answer"] = done.promise.to_json()
-        context["reserved_id"] = done.reservation.id
+        # A resubmitted form (a double click, a reload) sends its key again: the first
+        # reservation is shown again, never a second one made.
+        keyed = form_keyed(user.username, idempotency_key, "/deal-desk/reserve", typed)
+        terms = reservations.Terms(utc_now(), user.username, require_on_time=False)
+        done = reservations.reserve_once(db, company.snapshot, desk, question, keyed, terms)
+        context["answer"] = done.answer["promise"]
+        context["reserved_id"] = done.answer["reservation"]["id"]
     except Conflict as exc:
         context["error"] = f"{exc.message}: the answer below is fresh"
         if question is not None:
             context["answer"] = inquire(company.snapshot, desk, question, db).to_json()
     except AccordError as exc:
         context["error"] = exc.message
-    context["reservations"] = [r.to_json() for r in reservations.list_reservations(db, "active")]
+    context["reservations"] = _active_reservations(db, user)
     return render(request, "deal_desk.html", context)
 
 
@@ -205,11 +234,11 @@ def change_reservation(
 ) -> RedirectResponse:
     if action == "confirm":
         snapshot = store.current().snapshot
-        reservations.confirm(db, reservation_id, by=user.username, snapshot=snapshot, desk=desk)
+        reservations.confirm(db, reservation_id, by=user, snapshot=snapshot, desk=desk)
     elif action == "release":
-        reservations.release(db, reservation_id, by=user.username)
+        reservations.release(db, reservation_id, by=user)
     else:
-        raise AccordError(f"unknown action {action!r}")
+        raise NotFound(f"unknown action {action!r}: confirm or release")
     return RedirectResponse("/deal-desk", status_code=303)
 
 

@@ -10,7 +10,6 @@ from fastapi.responses import HTMLResponse
 
 from accord.api.deal_desk import CurrentDesk
 from accord.api.deps import AsOf, Store
-from accord.api.security import SignedIn
 from accord.errors import NoData
 from accord.services.order_plan import order_book_plan
 from accord.web.render import render
@@ -24,7 +23,6 @@ def orders_page(
     request: Request,
     store: Store,
     desk: CurrentDesk,
-    user: SignedIn,
     as_of: AsOf = None,
     every: Annotated[bool, Query(description="Every line, not only the late ones.")] = False,
 ) -> HTMLResponse:

@@ -67,7 +67,7 @@ def render(request: Request, name: str, context: dict[str, Any], status: int = 2
     }
     response = templates.TemplateResponse(request, name, page, status_code=status)
     if request.cookies.get(CSRF_COOKIE) != token:
-        set_csrf_cookie(response, token)
+        set_csrf_cookie(request, response, token)
     return response
 
 
