@@ -22,11 +22,8 @@ ADMIN, PASSWORD = "root", "correct horse battery"
 WIDTHS = [390, 1440]
 
 
-@pytest.fixture(scope="module")
-def empty_server(tmp_path_factory) -> Iterator[str]:
-    """`accord serve` on a database without users or data; yields the base URL."""
-    folder = tmp_path_factory.mktemp("first-run")
-    env = {**os.environ, "ACCORD_DATABASE_URL": f"sqlite:///{folder / 'accord.db'}"}
+def _serve(folder, env) -> Iterator[str]:
+    """`accord serve` on the database in `env`; yields the base URL."""
     port = _free_port()
     log_path = folder / "serve.log"
     with log_path.open("wb") as log:
@@ -55,6 +52,32 @@ def empty_server(tmp_path_factory) -> Iterator[str]:
         process.wait(timeout=20)
 
 
+@pytest.fixture(scope="module")
+def empty_server(tmp_path_factory) -> Iterator[str]:
+    """A server on a database without users or data: the first run."""
+    folder = tmp_path_factory.mktemp("first-run")
+    env = {**os.environ, "ACCORD_DATABASE_URL": f"sqlite:///{folder / 'accord.db'}"}
+    yield from _serve(folder, env)
+
+
+@pytest.fixture(scope="module")
+def admin_server(tmp_path_factory) -> Iterator[str]:
+    """A server on a database whose only user is the admin, made from the command line
+    (so this module's tests do not depend on the order they run in)."""
+    folder = tmp_path_factory.mktemp("admin-only")
+    env = {**os.environ, "ACCORD_DATABASE_URL": f"sqlite:///{folder / 'accord.db'}"}
+    subprocess.run(
+        [sys.executable, "-m", "accord.cli", "users", "create-admin", ADMIN, "--password-stdin"],
+        input=PASSWORD + "\n",
+        text=True,
+        cwd=folder,
+        env=env,
+        check=True,
+        capture_output=True,
+    )
+    yield from _serve(folder, env)
+
+
 def fits(page: Page, width: int) -> None:
     """Nothing on the page is wider than the window."""
     assert page.evaluate("document.documentElement.scrollWidth") <= width
@@ -63,7 +86,7 @@ def fits(page: Page, width: int) -> None:
 def sign_in_as_admin(page: Page, server: str) -> None:
     page.goto(server + "/sign-in")
     page.get_by_label("User name").fill(ADMIN)
-    page.get_by_label("Password").fill(PASSWORD)
+    page.get_by_label("Password", exact=True).fill(PASSWORD)
     page.get_by_role("button", name="Sign in").click()
     expect(page.get_by_test_id("signed-in-as")).to_be_visible()
 
@@ -99,10 +122,10 @@ def test_the_first_run_asks_for_the_admin_then_is_gone(empty_server, browser):
 
 
 @pytest.mark.parametrize("width", WIDTHS)
-def test_the_admin_manages_users_on_the_users_page(empty_server, browser, width):
+def test_the_admin_manages_users_on_the_users_page(admin_server, browser, width):
     context = browser.new_context(viewport={"width": width, "height": 900})
     page = context.new_page()
-    sign_in_as_admin(page, empty_server)
+    sign_in_as_admin(page, admin_server)
     page.get_by_role("link", name="Users").click()
     name = f"ana-{width}"
     form = page.get_by_test_id("add-user")
