@@ -66,6 +66,50 @@ class Settings(BaseSettings):
         description="Folder `accord demo` writes the demo dataset to when no --out is given.",
     )
 
+    # Every wait on the database is bounded (docs/operations.md): past its limit the
+    # request is answered 503 "database_busy" or "database_unavailable" with Retry-After.
+    db_lock_timeout_seconds: float = Field(
+        default=10.0,
+        gt=0,
+        le=600,
+        description="Seconds a request waits for a database lock (PostgreSQL lock_timeout, "
+        "the reservation lock included; SQLite's wait for another writer).",
+    )
+    db_statement_timeout_seconds: float = Field(
+        default=30.0,
+        ge=0,
+        le=3600,
+        description="Seconds one PostgreSQL statement may run (statement_timeout; 0: no "
+        "limit). Imports and migrations are exempt: their size is bounded by the upload "
+        "limits.",
+    )
+    db_connect_timeout_seconds: float = Field(
+        default=5.0,
+        ge=2,
+        le=600,
+        description="Seconds to open a PostgreSQL connection (whole seconds, at least 2).",
+    )
+    db_pool_timeout_seconds: float = Field(
+        default=10.0,
+        gt=0,
+        le=600,
+        description="Seconds a request waits for a free connection of the pool.",
+    )
+    db_pool_size: int = Field(
+        default=10,
+        ge=1,
+        le=1000,
+        description="PostgreSQL connections a server process keeps open (as many again "
+        "may be opened at a peak).",
+    )
+    shutdown_timeout_seconds: float = Field(
+        default=10.0,
+        gt=0,
+        le=600,
+        description="Seconds `accord serve` lets requests in progress finish after SIGTERM "
+        "before it closes them and exits.",
+    )
+
     # Accounts and browsers (docs/security.md).
     token_days: int = Field(
         default=90,

@@ -10,7 +10,11 @@
     ├── NotAuthenticated           401 / exit 1
     ├── Forbidden                  403 / exit 1
     ├── TooManyAttempts            429 / exit 1   sign-in throttled (Retry-After seconds)
-    └── NoData                     409 / exit 1   the database holds no dataset yet
+    ├── NoData                     409 / exit 1   the database holds no dataset yet
+    └── DatabaseTrouble            503 / exit 1   the database cannot answer now (Retry-After)
+        ├── DatabaseUnavailable    503            down, restarting or unreachable
+        ├── DatabaseBusy           503            a lock or a statement waited past its limit
+        └── DiskFull               503            no room left to write
 
 The API renders every one as ``{"error": {"code", "message", "details"}}``.
 """
@@ -96,3 +100,28 @@ class TooManyAttempts(AccordError):
 class NoData(AccordError):
     status = 409
     code = "no_data"
+
+
+class DatabaseTrouble(AccordError):
+    """The database cannot answer now; the same request may succeed in ``retry_after`` s.
+    Nothing was written (the transaction was rolled back)."""
+
+    status = 503
+    code = "database_unavailable"
+    retry_after = 2
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message, details=[{"retry_after_seconds": self.retry_after}])
+
+
+class DatabaseUnavailable(DatabaseTrouble):
+    code = "database_unavailable"
+
+
+class DatabaseBusy(DatabaseTrouble):
+    code = "database_busy"
+
+
+class DiskFull(DatabaseTrouble):
+    code = "disk_full"
+    retry_after = 60

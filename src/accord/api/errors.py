@@ -2,18 +2,33 @@
 
 ``{"error": {"code": "...", "message": "...", "details": [...]}}`` with the status of the
 error class; unexpected failures are logged and answered 500 without a traceback.
+
+Database trouble (down, busy, disk full: ``storage/faults.py``) is answered 503 with
+``Retry-After``. Its handlers are keyed by the drivers' error classes, not ``Exception``,
+so Starlette answers it in the app and the client's keep-alive connection stays open (the
+catch-all handler runs after the app has failed, and the server then closes it).
 """
 
 from __future__ import annotations
 
 import logging
+import sqlite3
 
+import psycopg
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, RedirectResponse, Response
+from sqlalchemy.exc import SQLAlchemyError
 from starlette.exceptions import HTTPException
 
-from accord.errors import AccordError, BadInput, NotAuthenticated, TooManyAttempts
+from accord.errors import (
+    AccordError,
+    BadInput,
+    DatabaseTrouble,
+    NotAuthenticated,
+    TooManyAttempts,
+)
+from accord.storage.faults import database_fault
 from accord.web.render import render_error
 from accord.web.return_to import page_of, sign_in_link
 
@@ -56,12 +71,23 @@ def install_error_handlers(app: FastAPI) -> None:
         if isinstance(exc, NotAuthenticated) and _is_page_view(request):
             # An anonymous visit to a page: the sign-in page, which comes back to it after.
             return RedirectResponse(sign_in_link(page_of(request)), status_code=303)
-        if exc.status >= 500:
+        if isinstance(exc, DatabaseTrouble):
+            log.warning("%s %s: %s", request.method, request.url.path, exc.message)
+        elif exc.status >= 500:
             log.exception("internal error", exc_info=exc)
         response = _respond(request, exc.status, exc.code, exc.message, exc.details)
-        if isinstance(exc, TooManyAttempts):
+        if isinstance(exc, TooManyAttempts | DatabaseTrouble):
             response.headers["Retry-After"] = str(exc.retry_after)
         return response
+
+    async def driver_error(request: Request, exc: Exception) -> Response:
+        fault = database_fault(exc)
+        if fault is None:
+            return await unexpected(request, exc)
+        return await accord_error(request, fault)
+
+    for kind in (SQLAlchemyError, psycopg.Error, sqlite3.Error):
+        app.add_exception_handler(kind, driver_error)
 
     @app.exception_handler(RequestValidationError)
     async def validation_error(request: Request, exc: RequestValidationError) -> Response:
@@ -81,5 +107,8 @@ def install_error_handlers(app: FastAPI) -> None:
 
     @app.exception_handler(Exception)
     async def unexpected(request: Request, exc: Exception) -> Response:
+        fault = database_fault(exc)  # e.g. a disk full under a file write
+        if fault is not None:
+            return await accord_error(request, fault)
         log.exception("unexpected error on %s %s", request.method, request.url.path)
         return _respond(request, 500, "internal_error", "an unexpected error occurred", [])

@@ -46,7 +46,7 @@ class FastPromise:
             or scope["method"] != "POST"
             or scope["path"] != PATH
             or scope["query_string"]
-            or not self._signed_in(scope)
+            or not await self._signed_in(scope)
         ):
             await self.app(scope, receive, send)
             return
@@ -54,19 +54,7 @@ class FastPromise:
         request = _request(body) if complete else None
         answer = None if request is None else self._answer(request)
         if answer is STALE and request is not None:
-            state = self.app.state
-            if refresh_now(state.companies, state.desk):  # two small reads, inline
-                answer = self._answer(request)
-            else:  # a new dataset to load or a load state to build: in a thread
-                async with self._refreshing:
-                    answer = self._answer(request)  # refreshed meanwhile?
-                    if answer is STALE:
-                        try:
-                            await run_in_threadpool(refresh, state.companies, state.desk)
-                        except Exception:  # e.g. no company stored: the route says so
-                            answer = None
-                        else:
-                            answer = self._answer(request)
+            answer = await self._refreshed(request)
         if not isinstance(answer, bytes):
             await self.app(scope, _replay(body, complete, receive), send)
             return
@@ -83,14 +71,36 @@ class FastPromise:
         )
         await send({"type": "http.response.body", "body": answer})
 
-    def _signed_in(self, scope: Scope) -> bool:
-        """Whether the request carries a valid API token (one small read, as the route's
-        own check); anything else is the route's to answer or refuse."""
-        token = _bearer_token(scope)
+    async def _refreshed(self, request: PromiseRequest) -> bytes | Stale | None:
+        """The answer after bringing the caches up to date, every database read in a worker
+        thread (a locked or slow database never holds the event loop). None when that
+        failed: the route answers (database trouble as 503, in the one error shape)."""
+        state = self.app.state
         try:
-            return token is not None and auth.user_for_token(self.app.state.db, token) is not None
+            if await run_in_threadpool(refresh_now, state.companies, state.desk):
+                return self._answer(request)  # two small reads were enough
+            # A new dataset to load or a load state to build: one request does it.
+            async with self._refreshing:
+                answer = self._answer(request)  # refreshed meanwhile?
+                if answer is STALE:
+                    await run_in_threadpool(refresh, state.companies, state.desk)
+                    answer = self._answer(request)
+                return answer
+        except Exception:  # no company stored, the database down: the route says so
+            return None
+
+    async def _signed_in(self, scope: Scope) -> bool:
+        """Whether the request carries a valid API token (one small read in a worker
+        thread, as the route's own check); anything else is the route's to answer or
+        refuse, database trouble included."""
+        token = _bearer_token(scope)
+        if token is None:
+            return False
+        try:
+            user = await run_in_threadpool(auth.user_for_token, self.app.state.db, token)
         except Exception:
             return False
+        return user is not None
 
     def _answer(self, request: PromiseRequest) -> bytes | Stale | None:
         """The answer's JSON; STALE when the caches must be refreshed first (or the desk

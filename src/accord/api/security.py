@@ -16,6 +16,7 @@ from collections.abc import Awaitable, Callable
 from typing import Annotated
 
 from fastapi import Depends, Request
+from starlette.concurrency import run_in_threadpool
 
 from accord.api.browser_guard import (
     CSRF_COOKIE,
@@ -51,19 +52,21 @@ def current_secret(request: Request) -> str | None:
 
 
 async def current_user(request: Request, db: Db) -> User | None:
+    # The token is looked up in a worker thread: a slow or locked database never holds
+    # the event loop (and with it every other request, /api/v1/health included).
     header = request.headers.get("authorization", "")
     if header:
         scheme, _, token = header.partition(" ")
         if scheme.lower() != "bearer" or not token.strip():
             raise NotAuthenticated("the Authorization header must be 'Bearer <token>'")
-        user = auth.user_for_token(db, token.strip(), auth.API)
+        user = await run_in_threadpool(auth.user_for_token, db, token.strip(), auth.API)
         if user is None:
             raise NotAuthenticated("the token is unknown, revoked or expired")
         return user
     session = request.cookies.get(SESSION_COOKIE)
     if not session:
         return None
-    user = auth.user_for_token(db, session, auth.SESSION)
+    user = await run_in_threadpool(auth.user_for_token, db, session, auth.SESSION)
     if user is not None and request.method not in SAFE_METHODS:
         await check_browser_write(request)
     return user

@@ -20,7 +20,7 @@ from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
 from accord.config import Settings, load_settings
-from accord.errors import AccordError, BadInput, DatasetInvalid
+from accord.errors import AccordError, BadInput, DatabaseTrouble, DatasetInvalid
 from accord.progress import Progress as ProgressCallback
 
 if TYPE_CHECKING:
@@ -58,7 +58,7 @@ def fail(error: AccordError, as_json: bool) -> None:
         sys.stdout.write(json.dumps(error.to_json(), indent=2, default=str) + "\n")
     else:
         err.print(f"[bold red]error:[/] {error.message}")
-        for line in error.details:
+        for line in [] if isinstance(error, DatabaseTrouble) else error.details:
             err.print(f"  {line}", markup=False)
         if isinstance(error, DatasetInvalid):
             for warning in error.warnings:
@@ -85,6 +85,13 @@ def guard(as_json: bool) -> Iterator[None]:
         yield
     except AccordError as error:
         fail(error, as_json)
+    except Exception as error:
+        from accord.storage.faults import database_fault
+
+        fault = database_fault(error)  # down, busy or disk full: one line, exit 1
+        if fault is None:
+            raise
+        fail(fault, as_json)
 
 
 @contextmanager

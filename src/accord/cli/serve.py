@@ -31,6 +31,8 @@ def uvicorn_options(
         "access_log": access_log,
         # X-Forwarded-For/-Proto are believed only from these addresses; with none the
         # headers are ignored (and the middleware, which costs time per request, is off).
+        # After SIGTERM, requests in progress get this long; then the process exits.
+        "timeout_graceful_shutdown": settings.shutdown_timeout_seconds,
         "proxy_headers": bool(proxies),
         "forwarded_allow_ips": proxies or None,
     }

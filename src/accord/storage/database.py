@@ -11,30 +11,45 @@ from __future__ import annotations
 import threading
 import time
 import uuid
+from types import TracebackType
 
 from sqlalchemy import Connection, Engine
 
+from accord.errors import DatabaseBusy
 from accord.storage import notify
-from accord.storage.engine import BUSY_TIMEOUT_MS, make_engine
+from accord.storage.engine import DEFAULT_LIMITS, Limits, make_engine
 from accord.storage.migrate import upgrade
 from accord.storage.unit_of_work import UnitOfWork
+
+# The health probe's own connections: two at most, short waits.
+PROBE_LIMITS = Limits(lock=1.0, statement=2.0, connect=2.0, pool=1.0, pool_size=1)
 
 # How long folding the log after an import waits for readers of the old pages.
 FOLD_WAIT_MS = 2_000
 
 
 class Database:
-    def __init__(self, url: str) -> None:
+    def __init__(self, url: str, limits: Limits = DEFAULT_LIMITS) -> None:
         self.url = url
-        self.engine: Engine = make_engine(url)
+        self.limits = limits
+        self.engine: Engine = make_engine(url, limits)
         self.commits = 0
         self._commits_lock = threading.Lock()
         # SQLite has one writer at a time, and a writer waiting for its lock sleeps in
         # steps of up to 100 ms: threads of this process queue here instead, in order.
-        self._write_lock = threading.RLock() if url.startswith("sqlite") else None
+        self._write_lock = WriteLock(limits.lock) if url.startswith("sqlite") else None
         # Names this Database's commits in announcements: its listener skips its own.
         self.sender = uuid.uuid4().hex
         self._announces = self.engine.dialect.name == "postgresql"
+        self._probe_engine: Engine | None = None
+
+    def probe(self) -> int | None:
+        """The stored dataset's version, read on a small pool of its own with short limits:
+        health answers even while every connection of the main pool waits on a lock."""
+        if self._probe_engine is None:
+            self._probe_engine = make_engine(self.url, PROBE_LIMITS)
+        with UnitOfWork(self._probe_engine) as uow:
+            return uow.current_version()
 
     @property
     def shown_url(self) -> str:
@@ -93,12 +108,39 @@ class Database:
             try:
                 sqlite.execute("PRAGMA wal_checkpoint(TRUNCATE)")
             finally:
-                sqlite.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+                sqlite.execute(f"PRAGMA busy_timeout = {self.limits.lock_ms}")
         finally:
             raw.close()
 
     def dispose(self) -> None:
         self.engine.dispose()
+        if self._probe_engine is not None:
+            self._probe_engine.dispose()
+
+
+class WriteLock:
+    """This process's SQLite writers one at a time, each waiting at most ``seconds`` for
+    the one before (then DatabaseBusy), as SQLite's busy timeout bounds the wait for other
+    processes."""
+
+    def __init__(self, seconds: float) -> None:
+        self._lock = threading.RLock()
+        self._seconds = seconds
+
+    def __enter__(self) -> None:
+        if not self._lock.acquire(timeout=self._seconds):
+            raise DatabaseBusy(
+                f"another write of this server has held the database for over "
+                f"{self._seconds:g} s: try again"
+            )
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        self._lock.release()
 
 
 class Recheck:

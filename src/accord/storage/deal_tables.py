@@ -20,6 +20,7 @@ from sqlalchemy import (
     Date,
     DateTime,
     Double,
+    Index,
     Integer,
     Table,
     Text,
@@ -45,6 +46,8 @@ reservations = Table(
     Column("created_by", Text, nullable=True),
     CheckConstraint("status IN ('active', 'confirmed', 'released')", name="status"),
     CheckConstraint("quantity > 0", name="quantity"),
+    # Every reserve and desk refresh reads the ones holding capacity by these two.
+    Index("ix_reservations_status_expires_at", "status", "expires_at"),
 )
 
 promises = Table(

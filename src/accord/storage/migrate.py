@@ -13,7 +13,7 @@ from alembic import command
 from alembic.config import Config
 from sqlalchemy import Connection, Engine, text
 
-from accord.storage.engine import BEGIN_MODE
+from accord.storage.engine import BEGIN_MODE, allow_long_work
 
 MIGRATIONS_DIR = Path(__file__).parent / "migrations"
 
@@ -44,6 +44,7 @@ def upgrade(engine: Engine, revision: str = "heads") -> None:
 
 
 def _lock(conn: Connection) -> None:
+    allow_long_work(conn)
     if conn.dialect.name == "postgresql":
         # Released at commit or rollback, also when the process dies.
         conn.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": _PG_LOCK_KEY})

@@ -21,6 +21,7 @@ from accord.domain.dataset import TABLES, Dataset, Row
 from accord.errors import Conflict
 from accord.progress import Progress
 from accord.storage import bulk
+from accord.storage.engine import allow_long_work
 from accord.storage.tables import DATASET_TABLES, ROW_ATTRIBUTES, ROW_POSITION, dataset_meta
 
 _META_ID = 1
@@ -44,6 +45,7 @@ def replace_dataset(
 
     The caller commits. Concurrent imports are serialised: the second waits for the first.
     """
+    allow_long_work(conn)
     version = _lock_and_bump_version(conn)
     for table in DATASET_TABLES.values():
         conn.execute(table.delete())
